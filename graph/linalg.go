@@ -1,0 +1,84 @@
+package graph
+
+import (
+	"gonum.org/v1/gonum/blas"
+	gblas "gonum.org/v1/gonum/blas/gonum"
+	"gorgonia.org/tensor"
+)
+
+var impl gblas.Implementation
+
+// linalgKernel handles Gorgonia's matrix product, matrix-vector product,
+// dot product and outer product, each with optional transposes, through
+// gonum's BLAS. A product with a single output row or column runs as a
+// matrix-vector product.
+func linalgKernel[T Float](p *program[T], in []int, sa, sb, so tensor.Shape, tA, tB bool, out []T) func() error {
+	ia, ib := in[0], in[1]
+	switch {
+	case len(sa) == 2 && len(sb) == 2 && len(so) == 2:
+		m, n := so[0], so[1]
+		k := sa[1]
+		if tA {
+			k = sa[0]
+		}
+		lda, ldb := sa[1], sb[1]
+		switch {
+		case n == 1: // out = op(A)·b, b holds k contiguous values either way
+			return func() error { gemv(tA, sa[0], sa[1], p.vals[ia], lda, p.vals[ib], out); return nil }
+		case m == 1: // out = op(B)ᵀ·a
+			return func() error { gemv(!tB, sb[0], sb[1], p.vals[ib], ldb, p.vals[ia], out); return nil }
+		}
+		return func() error { gemm(tA, tB, m, n, k, p.vals[ia], lda, p.vals[ib], ldb, out, n); return nil }
+	case len(sa) == 2 && len(sb) == 1 && len(so) == 1:
+		return func() error { gemv(tA, sa[0], sa[1], p.vals[ia], sa[1], p.vals[ib], out); return nil }
+	case len(sa) == 1 && len(sb) == 1 && so.IsScalar():
+		return func() error { out[0] = dot(p.vals[ia], p.vals[ib]); return nil }
+	case len(sa) == 1 && len(sb) == 1 && len(so) == 2:
+		return func() error {
+			a, b := p.vals[ia], p.vals[ib]
+			for i, x := range a {
+				row := out[i*len(b) : (i+1)*len(b)]
+				for j, y := range b {
+					row[j] = x * y
+				}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+// gemm computes c = op(a)·op(b), c being m×n with leading dimension ldc.
+func gemm[T Float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	switch a := any(a).(type) {
+	case []float64:
+		impl.Dgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, any(b).([]float64), ldb, 0, any(c).([]float64), ldc)
+	case []float32:
+		impl.Sgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, any(b).([]float32), ldb, 0, any(c).([]float32), ldc)
+	}
+}
+
+// gemv computes y = op(a)·x for the rows×cols matrix a.
+func gemv[T Float](tA bool, rows, cols int, a []T, lda int, x, y []T) {
+	switch a := any(a).(type) {
+	case []float64:
+		impl.Dgemv(trans(tA), rows, cols, 1, a, lda, any(x).([]float64), 1, 0, any(y).([]float64), 1)
+	case []float32:
+		impl.Sgemv(trans(tA), rows, cols, 1, a, lda, any(x).([]float32), 1, 0, any(y).([]float32), 1)
+	}
+}
+
+func dot[T Float](a, b []T) T {
+	var s T
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

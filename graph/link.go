@@ -1,0 +1,119 @@
+package graph
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// link prunes g to the ancestors of targets, gives each kept node a slot and
+// a buffer, and turns each op node into a kernel.
+func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes) (*program[T], error) {
+	sorted, err := G.Sort(g)
+	if err != nil {
+		return nil, fmt.Errorf("graph: sorting the graph: %w", err)
+	}
+	need := map[*G.Node]bool{}
+	var visit func(n *G.Node)
+	visit = func(n *G.Node) {
+		if need[n] {
+			return
+		}
+		need[n] = true
+		for _, c := range children(g, n) {
+			visit(c)
+		}
+	}
+	for _, t := range targets {
+		visit(t)
+	}
+
+	p := &program[T]{g: g}
+	slot := map[*G.Node]int{}
+	// G.Sort puts outputs first; walk it backwards so inputs come first.
+	for i := len(sorted) - 1; i >= 0; i-- {
+		n := sorted[i]
+		if !need[n] {
+			continue
+		}
+		if n.Dtype() != dt {
+			return nil, fmt.Errorf("graph: node %v has dtype %v, the graph is %v", n, n.Dtype(), dt)
+		}
+		kids := children(g, n)
+		in := make([]int, len(kids))
+		for j, c := range kids {
+			in[j] = slot[c]
+		}
+		s := len(p.code)
+		slot[n] = s
+		shape := n.Shape()
+		p.shapes = append(p.shapes, shape)
+		p.vals = append(p.vals, make([]T, sizeOf(shape)))
+		p.code = append(p.code, instr[T]{node: n})
+		if n.Op() == nil {
+			if v := n.Value(); v != nil {
+				if err := fill(p.vals[s], v); err != nil {
+					return nil, fmt.Errorf("graph: input %v: %w", n, err)
+				}
+			}
+			continue
+		}
+		run, err := kernel(p, n, s, in)
+		if err != nil {
+			return nil, err
+		}
+		p.code[s].run = run
+	}
+	for _, t := range targets {
+		if _, ok := slot[t]; !ok {
+			return nil, fmt.Errorf("graph: node %v is not part of the graph", t)
+		}
+	}
+	return p, nil
+}
+
+func children(g *G.ExprGraph, n *G.Node) []*G.Node {
+	it := g.From(n.ID())
+	var out []*G.Node
+	for it.Next() {
+		out = append(out, it.Node().(*G.Node))
+	}
+	return out
+}
+
+func sizeOf(s tensor.Shape) int {
+	if s.IsScalar() {
+		return 1
+	}
+	return s.TotalSize()
+}
+
+// fill copies a Gorgonia value (a scalar or a dense tensor) into buf.
+func fill[T Float](buf []T, v G.Value) error {
+	switch d := v.Data().(type) {
+	case float64:
+		buf[0] = T(d)
+	case float32:
+		buf[0] = T(d)
+	case []float64:
+		if len(d) != len(buf) {
+			return fmt.Errorf("value has %d elements, want %d", len(d), len(buf))
+		}
+		for i, x := range d {
+			buf[i] = T(x)
+		}
+	case []float32:
+		if len(d) != len(buf) {
+			return fmt.Errorf("value has %d elements, want %d", len(d), len(buf))
+		}
+		for i, x := range d {
+			buf[i] = T(x)
+		}
+	case int:
+		buf[0] = T(d)
+	default:
+		return fmt.Errorf("unsupported value type %T", d)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/descent-ml/descent/graph"
+)
+
+// Objective is a function of its parameters alone, with no data: its
+// Forward builds the value to minimise. Hills and Rosenbrock are two.
+type Objective interface {
+	Model
+	// Eval computes the objective in plain float64, for plots of the surface.
+	Eval(x, y float64) float64
+}
+
+// Hills is the bumpy surface f(x,y) = sin(x)·cos(y) + 0.1·(x² + y²), which
+// has several local minima. X0 and Y0 are the starting point.
+type Hills struct{ X0, Y0 float64 }
+
+// surface2D builds both 2-parameter objectives from scalar parameters x, y.
+func surface2D(x0, y0 float64) []graph.Param {
+	return []graph.Param{{Name: "x", Init: []float64{x0}}, {Name: "y", Init: []float64{y0}}}
+}
+
+// Params implements Model.
+func (h Hills) Params() []graph.Param { return surface2D(h.X0, h.Y0) }
+
+// Forward implements Model.
+func (h Hills) Forward(s *graph.Scope) (out *G.Node, err error) {
+	defer recoverModel(&err, "hills")
+	x, y := s.Params["x"], s.Params["y"]
+	bump := G.Must(G.Mul(G.Must(G.Sin(x)), G.Must(G.Cos(y))))
+	bowl := G.Must(G.Mul(constOf(s, 0.1), G.Must(G.Add(G.Must(G.Square(x)), G.Must(G.Square(y))))))
+	return G.Add(bump, bowl)
+}
+
+// Eval implements Objective.
+func (Hills) Eval(x, y float64) float64 { return math.Sin(x)*math.Cos(y) + 0.1*(x*x+y*y) }
+
+// Rosenbrock is f(x,y) = (a−x)² + b·(y−x²)² (Rosenbrock 1960) with a = 1 and
+// b = 100, minimum 0 at (1,1). X0 and Y0 are the starting point.
+type Rosenbrock struct{ X0, Y0 float64 }
+
+// Params implements Model.
+func (r Rosenbrock) Params() []graph.Param { return surface2D(r.X0, r.Y0) }
+
+// Forward implements Model.
+func (r Rosenbrock) Forward(s *graph.Scope) (out *G.Node, err error) {
+	defer recoverModel(&err, "rosenbrock")
+	x, y := s.Params["x"], s.Params["y"]
+	a := G.Must(G.Square(G.Must(G.Sub(constOf(s, 1), x))))
+	b := G.Must(G.Square(G.Must(G.Sub(y, G.Must(G.Square(x))))))
+	return G.Add(a, G.Must(G.Mul(constOf(s, 100), b)))
+}
+
+// Eval implements Objective.
+func (Rosenbrock) Eval(x, y float64) float64 { return (1-x)*(1-x) + 100*(y-x*x)*(y-x*x) }
+
+func recoverModel(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("models: building %s: %v", what, r)
+	}
+}
+
+func constOf(s *graph.Scope, v float64) *G.Node {
+	if s.Dtype == G.Float32 {
+		return G.NewConstant(float32(v))
+	}
+	return G.NewConstant(v)
+}

@@ -1,0 +1,164 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/ops"
+)
+
+// Problem pairs a model with a loss. Its zero values are defaults: the loss
+// follows the model (bce for Logistic, xent for Softmax, mse otherwise),
+// Delta is 1, Dtype is float64 and there is no L2 penalty.
+type Problem struct {
+	Model Model
+	// Loss is mse, half-mse, mae, huber, bce or xent.
+	Loss string
+	// Delta is Huber's δ.
+	Delta float64
+	// Dtype is tensor.Float64 or tensor.Float32.
+	Dtype tensor.Dtype
+	// L2 adds (λ/2)·Σθ² over every parameter to the loss.
+	L2 float64
+	// Features and Outputs give the widths of a model that is not Sized.
+	Features, Outputs int
+}
+
+// DefaultLoss is the loss a model is trained with when none is named.
+func DefaultLoss(m Model) string {
+	switch m.(type) {
+	case Logistic:
+		return "bce"
+	case Softmax:
+		return "xent"
+	}
+	return "mse"
+}
+
+// LossName returns the loss the problem uses.
+func (p Problem) LossName() string {
+	if p.Loss != "" {
+		return p.Loss
+	}
+	return DefaultLoss(p.Model)
+}
+
+// Dims returns the number of features and of prediction columns.
+func (p Problem) Dims() (features, outputs int) {
+	if s, ok := p.Model.(Sized); ok {
+		return s.Dims()
+	}
+	return p.Features, p.Outputs
+}
+
+// Spec turns the problem into a graph.Spec. An Objective needs no data.
+func (p Problem) Spec() (graph.Spec, error) {
+	if p.Model == nil {
+		return graph.Spec{}, fmt.Errorf("models: the problem has no model")
+	}
+	params := p.Model.Params()
+	spec := graph.Spec{Dtype: p.Dtype, Params: params, Forward: p.Model.Forward}
+	if p.L2 < 0 {
+		return graph.Spec{}, fmt.Errorf("models: l2 must be >= 0, got %v", p.L2)
+	}
+	if _, ok := p.Model.(Objective); ok {
+		return spec, nil
+	}
+	d, k := p.Dims()
+	if d <= 0 || k <= 0 {
+		return graph.Spec{}, fmt.Errorf("models: the model needs features > 0 and outputs > 0, got %d and %d", d, k)
+	}
+	name := p.LossName()
+	info, err := ops.LossInfo(name)
+	if err != nil {
+		return graph.Spec{}, err
+	}
+	if info.Classes == "binary" && k != 1 {
+		return graph.Spec{}, fmt.Errorf("models: bce needs one output column (a logit), the model has %d", k)
+	}
+	if info.Classes == "multi" && k < 2 {
+		return graph.Spec{}, fmt.Errorf("models: xent needs at least 2 output columns (one per class), the model has %d", k)
+	}
+	loss, err := ops.ByName(name, p.Delta)
+	if err != nil {
+		return graph.Spec{}, err
+	}
+	spec.Features, spec.Targets = d, k
+	spec.RowMean = p.L2 == 0
+	lambda := p.L2
+	spec.Loss = func(s *graph.Scope, pred *G.Node) (*G.Node, error) {
+		if !pred.Shape().Eq(s.Y.Shape()) {
+			return nil, fmt.Errorf("models: the prediction has shape %v but the target has shape %v", pred.Shape(), s.Y.Shape())
+		}
+		j, err := loss(pred, s.Y)
+		if err != nil || lambda == 0 {
+			return j, err
+		}
+		nodes := make([]*G.Node, 0, len(params))
+		for _, prm := range params {
+			nodes = append(nodes, s.Params[prm.Name])
+		}
+		pen, err := ops.L2(lambda, nodes...)
+		if err != nil {
+			return nil, err
+		}
+		return G.Add(j, pen)
+	}
+	return spec, nil
+}
+
+// Engine builds the problem's graph.Engine.
+func (p Problem) Engine(opt graph.Options) (*graph.Engine, error) {
+	spec, err := p.Spec()
+	if err != nil {
+		return nil, err
+	}
+	return graph.New(spec, opt)
+}
+
+// Parse builds a model from a spec: linear, poly:K, logistic, softmax or
+// mlp:H1[,H2…]. features and outputs are the data's widths (outputs is the
+// class count for softmax and classification MLPs); activation and seed
+// apply to MLPs.
+func Parse(spec string, features, outputs int, activation string, seed uint64) (Model, error) {
+	name, arg, _ := strings.Cut(spec, ":")
+	switch name {
+	case "linear":
+		return Linear{Features: features}, noArg(spec, arg)
+	case "logistic":
+		return Logistic{Features: features}, noArg(spec, arg)
+	case "softmax":
+		return Softmax{Features: features, Classes: outputs}, noArg(spec, arg)
+	case "poly":
+		var k int
+		if _, err := fmt.Sscanf(arg, "%d", &k); err != nil || k < 1 || fmt.Sprint(k) != arg {
+			return nil, fmt.Errorf("models: model %q: the degree must be an integer >= 1, as in poly:2", spec)
+		}
+		if features != 1 {
+			return nil, fmt.Errorf("models: model %q takes one feature, the data has %d", spec, features)
+		}
+		return Poly{Degree: k}, nil
+	case "mlp":
+		var hidden []int
+		for _, f := range strings.Split(arg, ",") {
+			var h int
+			if _, err := fmt.Sscanf(f, "%d", &h); err != nil || h < 1 || fmt.Sprint(h) != f {
+				return nil, fmt.Errorf("models: model %q: hidden sizes must be integers >= 1, as in mlp:64,32", spec)
+			}
+			hidden = append(hidden, h)
+		}
+		return NewMLP(features, outputs, hidden, activation, seed)
+	}
+	return nil, fmt.Errorf("models: unknown model %q (want linear, poly:K, logistic, softmax or mlp:H1[,H2...])", spec)
+}
+
+func noArg(spec, arg string) error {
+	if arg != "" {
+		return fmt.Errorf("models: model %q takes no argument", spec)
+	}
+	return nil
+}
