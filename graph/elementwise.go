@@ -28,6 +28,11 @@ var binCodes = map[string]int{
 // is broadcast.
 func binary[T Float](code int, out, a, b []T) {
 	switch {
+	case len(a) == 1 && len(b) == 1:
+		v := scalarOp(code, a[0], b[0])
+		for i := range out {
+			out[i] = v
+		}
 	case len(a) == len(out) && len(b) == len(out):
 		b = b[:len(out)]
 		a = a[:len(out)]

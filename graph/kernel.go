@@ -38,7 +38,7 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 		f := strings.Fields(name)
 		if len(f) == 2 && f[1] == "true" || len(f) == 2 && isArith(f[0]) {
 			if code, ok := binCodes[f[0]]; ok {
-				la, lb := sizeOf(shapeOf(0)), sizeOf(shapeOf(1))
+				la, lb := len(p.vals[in[0]]), len(p.vals[in[1]])
 				if (la == len(out) || la == 1) && (lb == len(out) || lb == 1) {
 					return func() error { binary(code, out, p.vals[in[0]], p.vals[in[1]]); return nil }, nil
 				}
@@ -63,6 +63,11 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 			}
 		}
 	case "*gorgonia.repeatOp", "gorgonia.repeatOp":
+		if sizeOf(shapeOf(0)) == 1 && broadcastOnly(p, n) {
+			// Every consumer broadcasts a single value itself: keep one.
+			p.vals[s] = out[:1]
+			return func() error { out[0] = p.vals[in[0]][0]; return nil }, nil
+		}
 		if f := repeatKernel(p, in[0], shapeOf(0), n.Shape(), out); f != nil {
 			return f, nil
 		}
@@ -89,6 +94,24 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 		}
 	}
 	return fallback(p, n, in, out), nil
+}
+
+// broadcastOnly reports whether n is read only by elementwise arithmetic
+// kernels, which broadcast a one-value operand, and is not itself an output.
+func broadcastOnly[T Float](p *program[T], n *G.Node) bool {
+	if p.targets[n] || len(p.users[n]) == 0 {
+		return false
+	}
+	for _, u := range p.users[n] {
+		if fmt.Sprintf("%T", u.Op()) != "gorgonia.elemBinOp" {
+			return false
+		}
+		f := strings.Fields(u.Op().String())
+		if len(f) != 2 || !isArith(f[0]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isArith(sym string) bool {

@@ -29,7 +29,15 @@ func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes) (*program[T
 		visit(t)
 	}
 
-	p := &program[T]{g: g}
+	p := &program[T]{g: g, users: map[*G.Node][]*G.Node{}, targets: map[*G.Node]bool{}}
+	for n := range need {
+		for _, c := range children(g, n) {
+			p.users[c] = append(p.users[c], n)
+		}
+	}
+	for _, t := range targets {
+		p.targets[t] = true
+	}
 	slot := map[*G.Node]int{}
 	// G.Sort puts outputs first; walk it backwards so inputs come first.
 	for i := len(sorted) - 1; i >= 0; i-- {

@@ -25,6 +25,9 @@ type program[T Float] struct {
 	loss   int   // slot of the scalar loss, -1 for forward-only programs
 	pred   int   // slot of the prediction
 	n      int   // rows
+
+	users   map[*G.Node][]*G.Node // consumers of each node, while linking
+	targets map[*G.Node]bool      // nodes read after a run
 }
 
 type instr[T Float] struct {

@@ -12,6 +12,10 @@ func sum[T Float](a []T) T {
 
 // colSums writes the sum of each column of the rows×cols matrix a.
 func colSums[T Float](out, a []T, rows, cols int) {
+	if cols == 1 {
+		out[0] = sum(a[:rows])
+		return
+	}
 	clear(out[:cols])
 	for r := 0; r < rows; r++ {
 		row := a[r*cols : r*cols+cols]
@@ -35,6 +39,19 @@ func repeat[T Float](out, a []T, r, c, fr, fc int) {
 		v := a[0]
 		for i := range out {
 			out[i] = v
+		}
+		return
+	}
+	if fr == 1 && fc == 1 {
+		copy(out, a)
+		return
+	}
+	if c == 1 && fc == 1 { // a column, each value repeated fr times down
+		for i, v := range a[:r] {
+			d := out[i*fr : i*fr+fr]
+			for j := range d {
+				d[j] = v
+			}
 		}
 		return
 	}

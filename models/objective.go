@@ -72,3 +72,15 @@ func constOf(s *graph.Scope, v float64) *G.Node {
 	}
 	return G.NewConstant(v)
 }
+
+// Grad is the hand-derived gradient of Hills:
+// ∂f/∂x = cos(x)·cos(y) + 0.2x, ∂f/∂y = −sin(x)·sin(y) + 0.2y.
+func (Hills) Grad(x, y float64) (gx, gy float64) {
+	return math.Cos(x)*math.Cos(y) + 0.2*x, -math.Sin(x)*math.Sin(y) + 0.2*y
+}
+
+// Grad is the hand-derived gradient of Rosenbrock:
+// ∂f/∂x = −2(1−x) − 400x(y−x²), ∂f/∂y = 200(y−x²).
+func (Rosenbrock) Grad(x, y float64) (gx, gy float64) {
+	return -2*(1-x) - 400*x*(y-x*x), 200 * (y - x*x)
+}

@@ -45,9 +45,9 @@ func (m Poly) Forward(s *graph.Scope) (out *G.Node, err error) {
 		for k, v := range exps {
 			e32[k] = float32(v)
 		}
-		e = G.NewConstant(tensor.New(tensor.WithShape(1, m.Degree), tensor.WithBacking(e32)))
+		e = s.G.Constant(tensor.New(tensor.WithShape(1, m.Degree), tensor.WithBacking(e32)))
 	} else {
-		e = G.NewConstant(tensor.New(tensor.WithShape(1, m.Degree), tensor.WithBacking(exps)))
+		e = s.G.Constant(tensor.New(tensor.WithShape(1, m.Degree), tensor.WithBacking(exps)))
 	}
 	// Φ[i,k] = X[i,0]^(k+1): X repeated across, exponents repeated down.
 	phi := G.Must(G.BroadcastPow(s.X, e, []byte{1}, []byte{0}))

@@ -1,0 +1,288 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/diff/fd"
+	"gorgonia.org/tensor"
+
+	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/ops"
+)
+
+// Gradient-check tolerances: the largest relative error allowed against the
+// hand-derived gradient and against central finite differences. A float32
+// gradient is compared with float64 references, so its tolerance covers
+// float32 rounding (about 6e-8 per operation) through the graph.
+const (
+	HandTol64 = 1e-10
+	FDTol64   = 1e-6
+	Tol32     = 1e-4
+)
+
+// CheckRow is one line of a gradient check.
+type CheckRow struct {
+	Model string `json:"model"`
+	Loss  string `json:"loss"`
+	Dtype string `json:"dtype"`
+	// HandErr is the relative error against the hand-derived gradient;
+	// nil when the pair has no closed form.
+	HandErr *float64 `json:"hand_rel_err"`
+	FDErr   float64  `json:"fd_rel_err"`
+	HandTol float64  `json:"hand_tol"`
+	FDTol   float64  `json:"fd_tol"`
+	Pass    bool     `json:"pass"`
+}
+
+// CheckOptions configure GradCheck. The zero value checks every built-in
+// model × loss pair on 7 rows drawn with seed 0.
+type CheckOptions struct {
+	Seed uint64
+	Rows int
+}
+
+type checkCase struct {
+	model, loss string
+	l2          float64
+	make        func(d, k int, seed uint64) (Model, error)
+	d, k        int
+	hand        func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error)
+}
+
+func checkCases() []checkCase {
+	parse := func(spec, act string) func(d, k int, seed uint64) (Model, error) {
+		return func(d, k int, seed uint64) (Model, error) { return Parse(spec, d, k, act, seed) }
+	}
+	linear := func(loss string, l2 float64) func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error) {
+		return func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error) {
+			d := len(p["W"])
+			gW, gb, _, err := ops.LinearGrad(loss, 1, X, Y, n, d, p["W"], p["b"][0])
+			if err != nil {
+				return nil, err
+			}
+			for j := range gW {
+				gW[j] += l2 * p["W"][j]
+			}
+			return map[string][]float64{"W": gW, "b": {gb + l2*p["b"][0]}}, nil
+		}
+	}
+	poly := func(loss string) func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error) {
+		return func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error) {
+			k := len(p["W"])
+			phi := make([]float64, n*k)
+			for i := 0; i < n; i++ {
+				for j := 0; j < k; j++ {
+					phi[i*k+j] = math.Pow(X[i], float64(j+1))
+				}
+			}
+			return linear(loss, 0)(phi, Y, n, p)
+		}
+	}
+	var cs []checkCase
+	for _, l := range []string{"mse", "half-mse", "mae", "huber"} {
+		cs = append(cs, checkCase{model: "linear", loss: l, make: parse("linear", ""), d: 3, k: 1, hand: linear(l, 0)})
+	}
+	cs = append(cs,
+		checkCase{model: "linear", loss: "mse+l2", l2: 0.3, make: parse("linear", ""), d: 3, k: 1, hand: linear("mse", 0.3)},
+		checkCase{model: "poly:3", loss: "mse", make: parse("poly:3", ""), d: 1, k: 1, hand: poly("mse")},
+		checkCase{model: "poly:3", loss: "half-mse", make: parse("poly:3", ""), d: 1, k: 1, hand: poly("half-mse")},
+		checkCase{model: "logistic", loss: "bce", make: parse("logistic", ""), d: 3, k: 1,
+			hand: func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error) {
+				gW, gb, _, err := ops.LogisticGrad(X, Y, n, len(p["W"]), p["W"], p["b"][0])
+				return map[string][]float64{"W": gW, "b": {gb}}, err
+			}},
+		checkCase{model: "softmax", loss: "xent", make: parse("softmax", ""), d: 3, k: 4,
+			hand: func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error) {
+				k := len(p["b"])
+				gW, gb, _, err := ops.SoftmaxGrad(X, Y, n, len(p["W"])/k, k, p["W"], p["b"])
+				return map[string][]float64{"W": gW, "b": gb}, err
+			}},
+		checkCase{model: "mlp:5 relu", loss: "xent", make: parse("mlp:5", "relu"), d: 3, k: 4},
+		checkCase{model: "mlp:5 tanh", loss: "mse", make: parse("mlp:5", "tanh"), d: 3, k: 1},
+		checkCase{model: "mlp:4,3 sigmoid", loss: "xent", make: parse("mlp:4,3", "sigmoid"), d: 3, k: 3},
+		checkCase{model: "mlp:5 relu", loss: "huber", make: parse("mlp:5", "relu"), d: 3, k: 2},
+		checkCase{model: "hills", loss: "objective", make: func(int, int, uint64) (Model, error) { return Hills{X0: 0.7, Y0: -1.3}, nil },
+			hand: func(_, _ []float64, _ int, p map[string][]float64) (map[string][]float64, error) {
+				gx, gy := Hills{}.Grad(p["x"][0], p["y"][0])
+				return map[string][]float64{"x": {gx}, "y": {gy}}, nil
+			}},
+		checkCase{model: "rosenbrock", loss: "objective", make: func(int, int, uint64) (Model, error) { return Rosenbrock{X0: -1.2, Y0: 1}, nil },
+			hand: func(_, _ []float64, _ int, p map[string][]float64) (map[string][]float64, error) {
+				gx, gy := Rosenbrock{}.Grad(p["x"][0], p["y"][0])
+				return map[string][]float64{"x": {gx}, "y": {gy}}, nil
+			}},
+	)
+	return cs
+}
+
+// GradCheck runs every built-in model × loss pair on seeded random data and
+// parameters in float64 and float32, comparing Gorgonia's reverse-mode
+// gradient with the hand-derived one (where a closed form exists) and with
+// central finite differences of the float64 loss (gonum's diff/fd). The
+// relative error is normwise: max|g − ref| / max|ref|.
+func GradCheck(opt CheckOptions) ([]CheckRow, error) {
+	n := opt.Rows
+	if n == 0 {
+		n = 7
+	}
+	if n < 1 {
+		return nil, fmt.Errorf("models: gradcheck needs at least 1 row, got %d", n)
+	}
+	var rows []CheckRow
+	for ci, c := range checkCases() {
+		rng := rand.New(rand.NewPCG(opt.Seed, uint64(ci)))
+		m, err := c.make(c.d, c.k, opt.Seed)
+		if err != nil {
+			return nil, err
+		}
+		_, objective := m.(Objective)
+		loss := c.loss
+		if c.l2 > 0 {
+			loss = "mse"
+		}
+		X, Y := checkData(rng, objective, loss, n, c.d, c.k)
+		rows64 := n
+		if objective {
+			X, Y, rows64 = nil, nil, 0
+		}
+		// Random parameters, the same for both dtypes.
+		vals := map[string][]float64{}
+		for _, p := range m.Params() {
+			v := make([]float64, p.Size())
+			for i := range v {
+				v[i] = rng.NormFloat64() * 0.7
+			}
+			if objective {
+				copy(v, p.Init)
+			}
+			vals[p.Name] = v
+		}
+		prob := Problem{Model: m, Loss: loss, L2: c.l2}
+		if objective {
+			prob.Loss = ""
+		}
+		e64, err := prob.Engine(graph.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("models: gradcheck %s/%s: %w", c.model, c.loss, err)
+		}
+		if err := e64.SetParams(vals); err != nil {
+			return nil, err
+		}
+		fdGrad, err := finiteDiff(e64, m.Params(), X, Y, rows64)
+		if err != nil {
+			return nil, err
+		}
+		var hand map[string][]float64
+		if c.hand != nil {
+			if hand, err = c.hand(X, Y, n, vals); err != nil {
+				return nil, err
+			}
+		}
+		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+			prob.Dtype = dt
+			e, err := prob.Engine(graph.Options{})
+			if err != nil {
+				return nil, err
+			}
+			if err := e.SetParams(vals); err != nil {
+				return nil, err
+			}
+			if _, err := e.Step(X, Y, rows64); err != nil {
+				return nil, fmt.Errorf("models: gradcheck %s/%s %v: %w", c.model, c.loss, dt, err)
+			}
+			row := CheckRow{Model: c.model, Loss: c.loss, Dtype: dt.String(), HandTol: HandTol64, FDTol: FDTol64}
+			if dt == tensor.Float32 {
+				row.HandTol, row.FDTol = Tol32, Tol32
+			}
+			row.FDErr = relErr(e.Grads(), fdGrad, m.Params())
+			row.Pass = row.FDErr <= row.FDTol
+			if hand != nil {
+				h := relErr(e.Grads(), hand, m.Params())
+				row.HandErr = &h
+				row.Pass = row.Pass && h <= row.HandTol
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows, nil
+}
+
+func checkData(rng *rand.Rand, objective bool, loss string, n, d, k int) (X, Y []float64) {
+	if objective {
+		return nil, nil
+	}
+	X = make([]float64, n*d)
+	for i := range X {
+		X[i] = rng.NormFloat64()
+	}
+	Y = make([]float64, n*k)
+	switch loss {
+	case "bce":
+		for i := range Y {
+			Y[i] = float64(rng.IntN(2))
+		}
+	case "xent":
+		for i := 0; i < n; i++ {
+			Y[i*k+rng.IntN(k)] = 1
+		}
+	default:
+		for i := range Y {
+			Y[i] = rng.NormFloat64()
+		}
+	}
+	return X, Y
+}
+
+// finiteDiff is the central-difference gradient of the engine's loss.
+func finiteDiff(e *graph.Engine, params []graph.Param, X, Y []float64, n int) (map[string][]float64, error) {
+	var theta []float64
+	for _, p := range params {
+		theta = append(theta, e.Params()[p.Name]...)
+	}
+	saved := append([]float64(nil), theta...)
+	var ferr error
+	set := func(x []float64) {
+		off := 0
+		for _, p := range params {
+			copy(e.Params()[p.Name], x[off:off+p.Size()])
+			off += p.Size()
+		}
+	}
+	f := func(x []float64) float64 {
+		set(x)
+		j, err := e.Loss(X, Y, n)
+		if err != nil {
+			ferr = err
+		}
+		return j
+	}
+	g := fd.Gradient(nil, f, theta, &fd.Settings{Formula: fd.Central})
+	set(saved)
+	if ferr != nil {
+		return nil, ferr
+	}
+	out := map[string][]float64{}
+	off := 0
+	for _, p := range params {
+		out[p.Name] = g[off : off+p.Size()]
+		off += p.Size()
+	}
+	return out, nil
+}
+
+// relErr is max|a−b| / max|b| over every parameter.
+func relErr(a, b map[string][]float64, params []graph.Param) float64 {
+	var diff, scale float64
+	for _, p := range params {
+		for i, v := range b[p.Name] {
+			diff = math.Max(diff, math.Abs(a[p.Name][i]-v))
+			scale = math.Max(scale, math.Abs(v))
+		}
+	}
+	if scale == 0 {
+		return diff
+	}
+	return diff / scale
+}
