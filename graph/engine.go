@@ -91,12 +91,18 @@ func (e *Engine) Step(X, Y []float64, n int) (float64, error) {
 	if err := e.checkData(X, Y, n); err != nil {
 		return 0, err
 	}
+	if err := e.checkTargets(Y, n); err != nil {
+		return 0, err
+	}
 	return e.exec.run(X, Y, n, true)
 }
 
 // Loss evaluates the loss on a batch without computing gradients.
 func (e *Engine) Loss(X, Y []float64, n int) (float64, error) {
 	if err := e.checkData(X, Y, n); err != nil {
+		return 0, err
+	}
+	if err := e.checkTargets(Y, n); err != nil {
 		return 0, err
 	}
 	return e.exec.run(X, Y, n, false)
@@ -139,6 +145,14 @@ func (e *Engine) SetParams(values map[string][]float64) error {
 	return nil
 }
 
+// checkTargets refuses a missing Y where the loss needs one.
+func (e *Engine) checkTargets(Y []float64, n int) error {
+	if e.spec.Targets > 0 && Y == nil {
+		return fmt.Errorf("graph: the loss needs Y (%d rows × %d targets), got none", n, e.spec.Targets)
+	}
+	return nil
+}
+
 func (e *Engine) checkData(X, Y []float64, n int) error {
 	s := &e.spec
 	if s.Features == 0 && s.Targets == 0 {
@@ -172,6 +186,10 @@ type exec[T Float] struct {
 	lossAcc []float64
 	errs    []error
 	nout    int
+
+	paramValues int
+	splitBlock  int // block rows when a batch is split over workers
+	wg          sync.WaitGroup
 }
 
 type progKey struct {
@@ -189,6 +207,20 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 		b = max(64, (256<<10)/8/max(1, e.spec.Features))
 	}
 	x := &exec[T]{e: e, workers: w, block: b}
+	// A split batch's blocks stay small enough that no matrix product in
+	// them reaches gonum's parallel threshold (4 tiles of 64×64), so the
+	// workers do not start goroutines of their own.
+	maxCols := 1
+	for _, p := range e.spec.Params {
+		x.paramValues += p.Size()
+		if len(p.Shape) == 2 {
+			maxCols = max(maxCols, p.Shape[1])
+		}
+	}
+	x.splitBlock = b
+	if maxCols > 1 && opt.BlockRows == 0 {
+		x.splitBlock = min(b, 64*max(1, 3/((maxCols+63)/64)))
+	}
 	x.pw = make([]map[progKey]*program[T], w)
 	x.acc = make([][][]float64, w)
 	for i := range x.pw {
@@ -210,7 +242,11 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 }
 
 func (x *exec[T]) init(n int) error {
-	p, err := x.prog(0, kindPredict, n)
+	kind := kindPredict
+	if x.e.spec.Loss != nil {
+		kind = kindTrain
+	}
+	p, err := x.prog(0, kind, n)
 	if err != nil {
 		return err
 	}
@@ -284,12 +320,21 @@ func (x *exec[T]) syncParams() {
 }
 
 // split reports how many workers a batch of n rows uses; 1 means no split.
+// split reports how many workers a batch of n rows uses. Work per row is
+// taken to be about the parameter count (one multiply-add per weight each
+// way), and a worker is worth starting only for parallelWork of it.
 func (x *exec[T]) split(n int) int {
-	if !x.e.spec.RowMean || n < 2*x.block || x.workers < 1 {
+	if !x.e.spec.RowMean || x.workers <= 1 {
 		return 1
 	}
-	return max(1, min(x.workers, n/x.block))
+	per := max(1, x.paramValues)
+	return max(1, min(x.workers, n*per/parallelWork, n/minWorkerRows))
 }
+
+const (
+	parallelWork  = 1 << 19 // multiply-adds that pay for a goroutine hand-off
+	minWorkerRows = 16
+)
 
 func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 	x.syncParams()
@@ -299,7 +344,7 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 		kind = kindTrain
 	}
 	w := x.split(n)
-	if w == 1 && (n < 2*x.block || !x.e.spec.RowMean) {
+	if w == 1 && (n < 2*x.block || !x.e.spec.RowMean) { // one program over all rows
 		p, err := x.prog(0, kind, n)
 		if err != nil {
 			return 0, err
@@ -321,20 +366,12 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 	}
 	// Split the batch: worker i takes a contiguous range of rows and runs
 	// it in blocks, accumulating block-weighted losses and gradients.
-	var wg sync.WaitGroup
-	for i := 0; i < w; i++ {
-		lo, hi := i*n/w, (i+1)*n/w
-		if i == w-1 {
-			x.work(i, kind, xs, ys, lo, hi, n)
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			x.work(i, kind, xs, ys, lo, hi, n)
-		}()
+	x.wg.Add(w - 1)
+	for i := 0; i < w-1; i++ {
+		go x.workAsync(i, kind, xs, ys, i*n/w, (i+1)*n/w, n)
 	}
-	wg.Wait()
+	x.work(w-1, kind, xs, ys, (w-1)*n/w, n, n)
+	x.wg.Wait()
 	var loss float64
 	for i := 0; i < w; i++ {
 		if x.errs[i] != nil {
@@ -366,15 +403,24 @@ func (x *exec[T]) bindData(p *program[T], xs, ys []T, lo, hi int) {
 	}
 }
 
+func (x *exec[T]) workAsync(w int, kind programKind, xs, ys []T, lo, hi, n int) {
+	defer x.wg.Done()
+	x.work(w, kind, xs, ys, lo, hi, n)
+}
+
 func (x *exec[T]) work(w int, kind programKind, xs, ys []T, lo, hi, n int) {
 	x.errs[w] = nil
 	x.lossAcc[w] = 0
 	for _, a := range x.acc[w] {
 		clear(a)
 	}
-	for r := lo; r < hi; r += x.block {
-		end := min(hi, r+x.block)
-		if hi-end < x.block/2 { // fold a short tail into this block
+	block := x.block
+	if hi-lo < n {
+		block = x.splitBlock
+	}
+	for r := lo; r < hi; r += block {
+		end := min(hi, r+block)
+		if hi-end < block/2 { // fold a short tail into this block
 			end = hi
 		}
 		p, err := x.prog(w, kind, end-r)
@@ -398,7 +444,7 @@ func (x *exec[T]) work(w int, kind programKind, xs, ys []T, lo, hi, n int) {
 				}
 			}
 		}
-		r = end - x.block
+		r = end - block
 		if end == hi {
 			break
 		}

@@ -2,10 +2,13 @@ package graph
 
 import (
 	"fmt"
+	"sync"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
+
+var compileMu sync.Mutex
 
 // Float is the set of element types a program runs on.
 type Float interface{ ~float32 | ~float64 }
@@ -48,6 +51,10 @@ const (
 // kindTrain, prunes it to what kind needs and allocates every buffer.
 // Panics from Gorgonia or from the model's own code become errors.
 func compile[T Float](spec *Spec, n int, kind programKind) (p *program[T], err error) {
+	// Gorgonia's graph building touches package-level state (group
+	// counters, node caches), so graphs are built one at a time.
+	compileMu.Lock()
+	defer compileMu.Unlock()
 	defer func() {
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("graph: building the graph for a batch of %d rows: %v", n, r)
@@ -87,6 +94,11 @@ func compile[T Float](spec *Spec, n int, kind programKind) (p *program[T], err e
 	if kind == kindTrain {
 		if grads, err = G.Grad(loss, pnodes...); err != nil {
 			return nil, fmt.Errorf("graph: differentiating the loss: %w (does every parameter affect the loss?)", err)
+		}
+		for i, gn := range grads {
+			if !gn.Shape().Eq(pnodes[i].Shape()) && sizeOf(gn.Shape()) != sizeOf(pnodes[i].Shape()) {
+				return nil, fmt.Errorf("graph: Gorgonia's gradient of %s has shape %v, the parameter has shape %v", spec.Params[i].Name, gn.Shape(), pnodes[i].Shape())
+			}
 		}
 	}
 	targets := G.Nodes{pred}
@@ -145,9 +157,16 @@ func (p *program[T]) slotOf(n *G.Node) int {
 	return -1
 }
 
-// run executes every kernel once.
+// run executes every kernel once. A kernel that panics (a BLAS length
+// check, say) becomes an error naming its op.
 func (p *program[T]) run() (err error) {
-	for i := range p.code {
+	i := 0
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("graph: running %v: %v", p.code[i].node.Op(), r)
+		}
+	}()
+	for i = range p.code {
 		if f := p.code[i].run; f != nil {
 			if err = f(); err != nil {
 				return fmt.Errorf("graph: running %v: %w", p.code[i].node.Op(), err)

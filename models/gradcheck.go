@@ -2,8 +2,10 @@ package models
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"text/tabwriter"
 
 	"gonum.org/v1/gonum/diff/fd"
 	"gorgonia.org/tensor"
@@ -285,4 +287,22 @@ func relErr(a, b map[string][]float64, params []graph.Param) float64 {
 		return diff
 	}
 	return diff / scale
+}
+
+// WriteCheckTable prints gradient-check rows as an aligned table.
+func WriteCheckTable(w io.Writer, rows []CheckRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tloss\tdtype\tvs hand-derived\tvs finite diff\tresult")
+	for _, r := range rows {
+		hand := "-"
+		if r.HandErr != nil {
+			hand = fmt.Sprintf("%.1e", *r.HandErr)
+		}
+		res := "ok"
+		if !r.Pass {
+			res = fmt.Sprintf("FAIL (tol %g / %g)", r.HandTol, r.FDTol)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1e\t%s\n", r.Model, r.Loss, r.Dtype, hand, r.FDErr, res)
+	}
+	return tw.Flush()
 }

@@ -41,3 +41,29 @@ func BenchmarkSmokeStep(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkSmokeMLP(b *testing.B) {
+	n, d, k := 128, 64, 10
+	X := make([]float64, n*d)
+	Y := make([]float64, n*k)
+	for i := range X {
+		X[i] = math.Sin(0.37*float64(i/d) + 1.3*float64(i%d))
+	}
+	for i := 0; i < n; i++ {
+		Y[i*k+i%k] = 1
+	}
+	m, err := NewMLP(d, k, []int{128}, "relu", 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := Problem{Model: m, Loss: "xent"}.Engine(graph.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Step(X, Y, n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -55,3 +55,5 @@ func Accuracy(logits, labels []float64, k int) (float64, error) {
 	}
 	return float64(right) / float64(len(labels)), nil
 }
+
+func expDiff(a, b float64) float64 { return math.Exp(a - b) }
