@@ -38,16 +38,16 @@ type Prediction struct {
 	Classes int
 }
 
-// Predict runs the model in f on ds, after the file's standardization. The
-// dataset's feature columns must match the file's, by count and name.
+// Predict runs the model in f on ds, after the file's standardization.
+// The model's feature columns are taken from ds by name, in the model's
+// order; other columns, a target among them, are ignored.
 func Predict(f *File, ds *data.Dataset) (*Prediction, error) {
-	if ds.D != f.Model.Features {
-		return nil, fmt.Errorf("train: the model takes %d features (%v), the data has %d (%v)", f.Model.Features, f.Features, ds.D, ds.Features)
+	if len(f.Features) != f.Model.Features {
+		return nil, fmt.Errorf("train: the model file names %d features but the model takes %d", len(f.Features), f.Model.Features)
 	}
-	for i, name := range f.Features {
-		if i < len(ds.Features) && ds.Features[i] != name {
-			return nil, fmt.Errorf("train: feature %d is %q in the model but %q in the data", i+1, name, ds.Features[i])
-		}
+	ds, err := ds.Select(f.Features)
+	if err != nil {
+		return nil, fmt.Errorf("train: the model needs features %v: %w", f.Features, err)
 	}
 	e, err := f.Engine(graph.Options{})
 	if err != nil {

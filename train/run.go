@@ -105,6 +105,8 @@ type Result struct {
 	ValLoss float64
 	// EpochLoss is the row-weighted mean batch loss of each epoch.
 	EpochLoss []float64
+	// EpochValLoss is the validation loss after each epoch (nil without validation data).
+	EpochValLoss []float64
 	// Diverged is set when Status is Diverged.
 	Diverged *Divergence
 	Duration time.Duration
@@ -189,6 +191,7 @@ run:
 				return nil, err
 			}
 			res.ValLoss = ei.ValLoss
+			res.EpochValLoss = append(res.EpochValLoss, ei.ValLoss)
 		}
 		if stop, err := callEpoch(hooks, ei); err != nil {
 			return nil, err

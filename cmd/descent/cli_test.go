@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runCLI runs the command line in-process and returns stdout, stderr and
+// the error main would print as "descent: <err>".
+func runCLI(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	root := newRoot()
+	var out, errb bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), errb.String(), err
+}
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	return p
+}
+
+func TestTrainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"empty file", []string{"--data", bad("empty.csv", "")}, "empty.csv: empty file"},
+		{"missing header", []string{"--data", bad("nohead.csv", "1,2\n3,4\n")}, `nohead.csv:1: missing header row (first row is numeric: "1,2")`},
+		{"ragged row", []string{"--data", bad("ragged.csv", "x,y\n1,2\n3\n")}, "ragged.csv:3: row has 1 columns, header has 2"},
+		{"non-numeric cell", []string{"--data", bad("text.csv", "x,y\n1,2\nabc,4\n")}, `text.csv:3:1: non-numeric cell "abc" in column "x"`},
+		{"NaN cell", []string{"--data", bad("nan.csv", "x,y\n1,NaN\n")}, `nan.csv:2:2: non-finite value "NaN" in column "y"`},
+		{"Inf cell", []string{"--data", bad("inf.csv", "x,y\n+Inf,1\n")}, `inf.csv:2:1: non-finite value "+Inf" in column "x"`},
+		{"unknown target", []string{"--data", bad("t.csv", "x,y\n1,2\n"), "--target", "price"}, `unknown target column "price" (columns: x, y)`},
+		{"batch larger than data", []string{"--dataset", "line", "--batch-size", "6"}, "--batch-size must be <= the 5 rows of line, got 6"},
+		{"labels not 0..k-1", []string{"--data", bad("lab.csv", "x,label\n1,0\n2,1.5\n"), "--model", "logistic"}, `lab.csv:3: class label in column "label" must be an integer`},
+		{"bce with 3 classes", []string{"--dataset", "iris", "--model", "logistic"}, "bce needs labels 0 and 1"},
+		{"unknown model", []string{"--model", "tree"}, `unknown model "tree"`},
+		{"unknown loss", []string{"--loss", "hinge"}, `unknown loss "hinge"`},
+		{"unknown dataset", []string{"--dataset", "mnist"}, `mnist`},
+		{"both data and dataset", []string{"--data", "x.csv", "--dataset", "line"}, "give --data or --dataset, not both"},
+		{"missing file", []string{"--data", filepath.Join(dir, "nope.csv")}, "nope.csv: no such file"},
+		{"epochs", []string{"--epochs", "0"}, "--epochs must be >= 1, got 0"},
+		{"batch size", []string{"--batch-size", "-1"}, "--batch-size must be >= 0, got -1"},
+		{"val split", []string{"--val-split", "1"}, "--val-split must be in [0,1), got 1"},
+		{"patience without val", []string{"--patience", "3"}, "--patience must be used with --val-split, got 3"},
+		{"tol", []string{"--tol", "-1"}, "--tol must be >= 0, got -1"},
+		{"delta", []string{"--delta", "0"}, "--delta must be > 0, got 0"},
+		{"lr", []string{"--lr", "-0.1"}, "optimizers: lr must be > 0, got -0.1"},
+		{"beta1", []string{"--optimizer", "adam", "--beta1", "1.2"}, "optimizers: beta1 must be in [0,1), got 1.2"},
+		{"eps", []string{"--optimizer", "adam", "--eps", "0"}, "optimizers: eps must be > 0, got 0"},
+		{"option for another optimizer", []string{"--beta1", "0.5"}, "optimizers: option beta1 does not apply to gd"},
+		{"nesterov dampening", []string{"--optimizer", "nesterov", "--dampening", "0.5"}, "nesterov momentum needs dampening 0, got 0.5"},
+		{"schedule", []string{"--schedule", "step:x"}, `schedule "step:x"`},
+		{"show-trace on big model", []string{"--dataset", "digits", "--model", "softmax", "--show-trace", "3", "--epochs", "1"}, "--show-trace needs a model with at most 8 parameter values"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := runCLI(t, append([]string{"train", "--quiet"}, c.args...)...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), "goroutine", "no stack traces")
+		})
+	}
+}
+
+func TestTrainLineAndPredict(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.json")
+	out, _, err := runCLI(t, "train", "--dataset", "line", "--loss", "half-mse", "--lr", "0.05", "--epochs", "3000", "--out", model, "--json")
+	require.NoError(t, err)
+	var s map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	assert.Equal(t, "max-epochs", s["status"])
+	assert.InDelta(t, 1, s["r2"], 1e-12)
+	params := s["params"].(map[string]any)
+	assert.InDelta(t, 2, params["W"].([]any)[0], 1e-9)
+	assert.InDelta(t, 1, params["b"].([]any)[0], 1e-9)
+
+	newData := writeFile(t, "new.csv", "x\n10\n-1\n")
+	pred, _, err := runCLI(t, "predict", "--model", model, "--data", newData)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(pred), "\n")
+	require.Len(t, lines, 3)
+	assert.Equal(t, "prediction", lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], "21") || strings.HasPrefix(lines[1], "20.99999"), lines[1])
+
+	_, _, err = runCLI(t, "predict", "--model", model, "--data", writeFile(t, "other.csv", "z\n1\n"))
+	assert.ErrorContains(t, err, `has no column "x" (columns: z)`)
+}
+
+func TestTrainStandardizedModelFileAndInitShapes(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "salary.json")
+	_, _, err := runCLI(t, "train", "--dataset", "salary", "--standardize", "--lr", "0.1", "--epochs", "500", "--out", model, "--quiet")
+	require.NoError(t, err)
+	b, err := os.ReadFile(model)
+	require.NoError(t, err)
+	var f map[string]any
+	require.NoError(t, json.Unmarshal(b, &f))
+	st := f["standardize"].(map[string]any)
+	assert.InDelta(t, 4.2, st["mean"].([]any)[0], 1e-12)
+	// Predicting 4.2 years, the mean, gives the mean salary 72000.
+	pred, _, err := runCLI(t, "predict", "--model", model, "--data", writeFile(t, "q.csv", "years\n4.2\n"))
+	require.NoError(t, err)
+	v, err := strconv.ParseFloat(strings.Split(strings.TrimSpace(pred), "\n")[1], 64)
+	require.NoError(t, err)
+	assert.InDelta(t, 72000, v, 1e-6)
+
+	// A model file whose shapes do not match the model is refused, naming both.
+	_, _, err = runCLI(t, "train", "--dataset", "multi", "--init", model, "--quiet")
+	assert.ErrorContains(t, err, "the model file has 1 features ([years]), the data has 3 ([x1 x2 x3])")
+	_, _, err = runCLI(t, "train", "--dataset", "salary", "--model", "poly:2", "--init", model, "--quiet")
+	assert.ErrorContains(t, err, "parameter W has shape [1 1] in the model file but [2 1] in the model")
+}
+
+func TestTrainDivergesKeepsFiniteModel(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "d.json")
+	out, _, err := runCLI(t, "train", "--dataset", "linear-300", "--lr", "0.01", "--epochs", "1000", "--out", model, "--quiet")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "training diverged at epoch")
+	assert.Contains(t, err.Error(), "e.g. --lr 0.001")
+	assert.Contains(t, out, "kept the last finite parameters")
+	b, rerr := os.ReadFile(model)
+	require.NoError(t, rerr)
+	assert.NotContains(t, string(b), "NaN")
+	assert.NotContains(t, string(b), "Inf")
+}
+
+func TestTrainTraceTableAndFiles(t *testing.T) {
+	dir := t.TempDir()
+	trace, png := filepath.Join(dir, "t.csv"), filepath.Join(dir, "loss.png")
+	out, _, err := runCLI(t, "train", "--dataset", "line", "--epochs", "3", "--show-trace", "2", "--trace", trace, "--plot", png)
+	require.NoError(t, err)
+	// First step from W = b = 0 under mse: ∇W = −50, ∇b = −14 (by hand).
+	assert.Contains(t, out, "-50")
+	assert.Contains(t, out, "-14")
+	csv, err := os.ReadFile(trace)
+	require.NoError(t, err)
+	assert.Equal(t, "epoch,step,loss,grad_norm,lr,W,b,dJ/dW,dJ/db", strings.Split(string(csv), "\n")[0])
+	assert.Len(t, strings.Split(strings.TrimSpace(string(csv)), "\n"), 4)
+	st, err := os.Stat(png)
+	require.NoError(t, err)
+	assert.Greater(t, st.Size(), int64(1000))
+}
+
+func TestResumeFromCheckpointMatchesUninterrupted(t *testing.T) {
+	dir := t.TempDir()
+	full, half := filepath.Join(dir, "full.json"), filepath.Join(dir, "half.json")
+	args := []string{"train", "--dataset", "multi", "--optimizer", "adam", "--lr", "0.05", "--batch-size", "8", "--seed", "3", "--quiet"}
+	_, _, err := runCLI(t, append(args, "--epochs", "10", "--out", full)...)
+	require.NoError(t, err)
+	_, _, err = runCLI(t, append(args, "--epochs", "4", "--out", half)...)
+	require.NoError(t, err)
+	resumed := filepath.Join(dir, "resumed.json")
+	_, _, err = runCLI(t, append(args, "--epochs", "10", "--init", half, "--out", resumed)...)
+	require.NoError(t, err)
+	a, b := readParams(t, full), readParams(t, resumed)
+	assert.Equal(t, a, b, "resumed training must follow the uninterrupted trajectory bit for bit")
+}
+
+func readParams(t *testing.T, path string) map[string]any {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var f map[string]any
+	require.NoError(t, json.Unmarshal(b, &f))
+	return f["params"].(map[string]any)
+}
+
+func TestGradcheckCommand(t *testing.T) {
+	out, _, err := runCLI(t, "gradcheck", "--json")
+	require.NoError(t, err)
+	var rows []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	assert.GreaterOrEqual(t, len(rows), 30)
+	_, _, err = runCLI(t, "gradcheck", "--rows", "0")
+	assert.EqualError(t, err, "--rows must be >= 1, got 0")
+}
+
+func TestOptimizersCommand(t *testing.T) {
+	out, _, err := runCLI(t, "optimizers")
+	require.NoError(t, err)
+	for _, name := range []string{"gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"} {
+		assert.Contains(t, out, "\n"+name+" ")
+	}
+}

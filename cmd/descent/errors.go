@@ -1,0 +1,24 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/descent-ml/descent/data"
+)
+
+// flagErr names the flag, its allowed range and the value given.
+func flagErr(flag, allowed string, got any) error {
+	return fmt.Errorf("--%s must be %s, got %v", flag, allowed, got)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func dataOpts(target string) data.CSVOptions { return data.CSVOptions{Target: target} }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
