@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"fmt"
+
+	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/models"
+	"github.com/descent-ml/descent/optimizers"
+)
+
+// descentContender is Descent itself: the model written as a Gorgonia graph,
+// its gradient from Gorgonia's reverse-mode differentiation run by
+// Descent's executor, and the update by package optimizers. No gradient is
+// derived by hand.
+var descentContender = Contender{Name: "descent", New: newDescent}
+
+func init() { Register(descentContender) }
+
+type descentStep struct {
+	p    Problem
+	e    *graph.Engine
+	o    *optimizers.Optimizer
+	x, y []float64
+	t    int
+	step int
+}
+
+var _ Stepper = (*descentStep)(nil)
+
+func newDescent(p Problem, d *Data) (Stepper, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	p = p.withDefaults()
+	var prob models.Problem
+	y, t := d.Y, 1
+	switch p.Kind {
+	case "linreg":
+		prob = models.Problem{Model: models.Linear{Features: p.D}, Loss: "mse"}
+	case "logreg":
+		prob = models.Problem{Model: models.Logistic{Features: p.D}, Loss: "bce"}
+	case "softmax", "mlp":
+		t = p.K
+		y = make([]float64, p.N*p.K)
+		for i, c := range d.Class {
+			y[i*p.K+c] = 1
+		}
+		if p.Kind == "softmax" {
+			prob = models.Problem{Model: models.Softmax{Features: p.D, Classes: p.K}, Loss: "xent"}
+		} else {
+			m, err := models.NewMLP(p.D, p.K, p.Hidden, "relu", 0)
+			if err != nil {
+				return nil, err
+			}
+			prob = models.Problem{Model: m, Loss: "xent"}
+		}
+	default:
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, p.Kind)
+	}
+	e, err := prob.Engine(graph.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := e.SetParams(InitParams(p)); err != nil {
+		return nil, err
+	}
+	name := "gd"
+	if p.Optimizer == "adam" {
+		name = "adam"
+	}
+	o, err := optimizers.New(optimizers.Config{Name: name, LR: p.LR})
+	if err != nil {
+		return nil, err
+	}
+	if err := o.Init(e.Params()); err != nil {
+		return nil, err
+	}
+	return &descentStep{p: p, e: e, o: o, x: d.X, y: y, t: t}, nil
+}
+
+// Step runs forward, Gorgonia-differentiated backward, and the update.
+func (s *descentStep) Step() error {
+	p := s.p
+	B, r := p.BatchRows(), p.BatchStart(s.step)
+	s.step++
+	if _, err := s.e.Step(s.x[r*p.D:(r+B)*p.D], s.y[r*s.t:(r+B)*s.t], B); err != nil {
+		return err
+	}
+	return s.o.Step(s.e.Params(), s.e.Grads())
+}
+
+// Params implements Stepper.
+func (s *descentStep) Params() map[string][]float64 { return s.e.Params() }
