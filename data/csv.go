@@ -17,6 +17,9 @@ import (
 type CSVOptions struct {
 	// Target is the name of the target column; "" means the last column.
 	Target string
+	// NoTarget reads every column as a feature and leaves Y empty, for
+	// data to predict on.
+	NoTarget bool
 }
 
 // ReadCSV reads the CSV file at path; see ParseCSV for the format. Errors
@@ -62,12 +65,14 @@ func ParseCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	if err != nil {
 		return nil, csvError(name, err)
 	}
-	cols, err := parseHeader(name, cr, header)
+	cols, err := parseHeader(name, cr, header, opt.NoTarget)
 	if err != nil {
 		return nil, err
 	}
 	target := len(cols) - 1
-	if opt.Target != "" {
+	if opt.NoTarget {
+		target = -1
+	} else if opt.Target != "" {
 		target = indexOf(cols, opt.Target)
 		if target < 0 {
 			return nil, fmt.Errorf("data: %s: unknown target column %q (columns: %s)", name, opt.Target, strings.Join(cols, ", "))
@@ -75,7 +80,12 @@ func ParseCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	}
 
 	base := filepath.Base(name)
-	ds := &Dataset{Name: strings.TrimSuffix(base, filepath.Ext(base)), Target: cols[target], D: len(cols) - 1, src: name}
+	ds := &Dataset{Name: strings.TrimSuffix(base, filepath.Ext(base)), D: len(cols) - 1, src: name}
+	if target >= 0 {
+		ds.Target = cols[target]
+	} else {
+		ds.D = len(cols)
+	}
 	ds.Features = make([]string, 0, ds.D)
 	for j, c := range cols {
 		if j != target {
@@ -116,7 +126,7 @@ func ParseCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 }
 
 // parseHeader validates the header record and returns a copy of its names.
-func parseHeader(name string, cr *csv.Reader, header []string) ([]string, error) {
+func parseHeader(name string, cr *csv.Reader, header []string, noTarget bool) ([]string, error) {
 	cols := make([]string, len(header))
 	numeric := true
 	for j, h := range header {
@@ -132,7 +142,7 @@ func parseHeader(name string, cr *csv.Reader, header []string) ([]string, error)
 	if numeric {
 		return nil, fmt.Errorf("data: %s:%d: missing header row (first row is numeric: %q)", name, line, strings.Join(header, ","))
 	}
-	if len(cols) < 2 {
+	if len(cols) < 2 && !noTarget {
 		return nil, fmt.Errorf("data: %s:%d: header has %d column, need at least 2 (features and a target)", name, line, len(cols))
 	}
 	for j, c := range cols {
