@@ -1,0 +1,340 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/models"
+	"github.com/descent-ml/descent/optimizers"
+)
+
+// Surface is a loss seen as a function f(p₁, p₂) of exactly two parameter
+// values, for drawing its contours and the paths optimizers take across
+// them: an objective of its parameters alone (Hills, Rosenbrock), or a data
+// model with two parameter values (a line ŷ = W·x + b on one feature),
+// whose f is the loss on the whole data set.
+//
+// Eval and Descend set the engine's parameters; a Surface is not safe for
+// concurrent use.
+type Surface struct {
+	// Names label the two values: "x" and "y" for an objective, "W" and
+	// "b" for a line.
+	Names [2]string
+	e     *graph.Engine
+	data  *Data
+	eval  func(x, y float64) float64
+	slots [2]slot
+	set   map[string][]float64
+}
+
+// slot locates one of the two values: parameter name and index.
+type slot struct {
+	name  string
+	index int
+}
+
+// Path is one descent across a surface.
+type Path struct {
+	Start, End [2]float64
+	// X and Y are the iterates: the start, the values each step's loss
+	// and gradient were computed at, and the end.
+	X, Y []float64
+	// Loss is f(End).
+	Loss   float64
+	Steps  int
+	Status Status
+	// Diverged says where a diverged descent stopped; End is then the last
+	// finite point.
+	Diverged *Divergence
+}
+
+// NewSurface views e's loss as a function of its two parameter values: on
+// the whole of tr for a data model, or of the parameters alone when e is an
+// objective (tr must then be nil). It is an error for the model to have
+// other than exactly 2 parameter values; the error gives the count.
+func NewSurface(e *graph.Engine, tr *Data) (*Surface, error) {
+	if e == nil {
+		return nil, fmt.Errorf("train: surface: no engine")
+	}
+	spec := e.Spec()
+	objective := spec.Features == 0 && spec.Targets == 0
+	switch {
+	case objective && tr != nil:
+		return nil, fmt.Errorf("train: surface: the objective takes no data, got a set of %d rows", tr.N)
+	case !objective && tr == nil:
+		return nil, fmt.Errorf("train: surface: the model needs data (%d features), got none", spec.Features)
+	case tr != nil:
+		if err := tr.check("surface"); err != nil {
+			return nil, err
+		}
+	}
+	s := &Surface{e: e, data: tr, set: map[string][]float64{}}
+	var names []string
+	var slots []slot
+	for _, p := range spec.Params {
+		for i := 0; i < p.Size(); i++ {
+			if len(slots) < 3 {
+				slots = append(slots, slot{p.Name, i})
+				name := p.Name
+				if p.Size() > 1 {
+					name = fmt.Sprintf("%s[%d]", p.Name, i)
+				}
+				names = append(names, name)
+			}
+		}
+	}
+	if total := paramValues(spec.Params); total != 2 {
+		list := ""
+		if total <= MaxTraceValues {
+			list = " (" + strings.Join(NewTrace(spec.Params).Names, ", ") + ")"
+		}
+		return nil, fmt.Errorf("train: a loss surface needs a model with exactly 2 parameter values, this one has %d%s", total, list)
+	}
+	copy(s.slots[:], slots)
+	s.Names = [2]string{names[0], names[1]}
+	for _, p := range spec.Params {
+		s.set[p.Name] = append([]float64(nil), e.Params()[p.Name]...)
+	}
+	return s, nil
+}
+
+// NewObjectiveSurface builds o's engine and a Surface whose Eval is o's
+// plain-Go Eval (fast enough for a fine contour grid); Descend runs the
+// graph's gradients.
+func NewObjectiveSurface(o models.Objective, opt graph.Options) (*Surface, error) {
+	if o == nil {
+		return nil, fmt.Errorf("train: surface: no objective")
+	}
+	e, err := models.Problem{Model: o}.Engine(opt)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSurface(e, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.eval = o.Eval
+	return s, nil
+}
+
+func paramValues(ps []graph.Param) int {
+	n := 0
+	for _, p := range ps {
+		n += p.Size()
+	}
+	return n
+}
+
+// Engine returns the surface's engine, whose parameters hold the last point
+// evaluated or descended to.
+func (s *Surface) Engine() *graph.Engine { return s.e }
+
+// setPoint writes (x, y) into the engine's parameters.
+func (s *Surface) setPoint(x, y float64) error {
+	for i, v := range [2]float64{x, y} {
+		s.set[s.slots[i].name][s.slots[i].index] = v
+	}
+	return s.e.SetParams(s.set)
+}
+
+// Point returns the two values the engine's parameters hold now: the
+// initial ones right after NewSurface.
+func (s *Surface) Point() [2]float64 {
+	p := s.e.Params()
+	return [2]float64{p[s.slots[0].name][s.slots[0].index], p[s.slots[1].name][s.slots[1].index]}
+}
+
+// Eval is f(x, y): the loss with the two parameter values set to x and y.
+// It is NaN where the loss cannot be computed.
+func (s *Surface) Eval(x, y float64) float64 {
+	if s.eval != nil {
+		return s.eval(x, y)
+	}
+	v, err := s.loss(x, y)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+func (s *Surface) loss(x, y float64) (float64, error) {
+	if err := s.setPoint(x, y); err != nil {
+		return 0, err
+	}
+	if s.data == nil {
+		return s.e.Loss(nil, nil, 0)
+	}
+	return s.e.Loss(s.data.X, s.data.Y, s.data.N)
+}
+
+// Descend runs a fresh optimizer built from opt from each start, with
+// loop's epochs (the step count of a full-batch or objective descent),
+// batch size, seed and stop rules, and returns each path. A descent that
+// diverges is a path with status Diverged, not an error. Objectives are
+// descended by the same rules as Run: stop on tolerances, keep the last
+// finite point on divergence.
+func (s *Surface) Descend(ctx context.Context, opt optimizers.Config, loop Config, starts [][2]float64) ([]Path, error) {
+	if len(starts) == 0 {
+		return nil, fmt.Errorf("train: surface: no starting points")
+	}
+	paths := make([]Path, 0, len(starts))
+	for i, st := range starts {
+		if !isFinite(st[0]) || !isFinite(st[1]) {
+			return nil, fmt.Errorf("train: surface: start %d is (%v, %v), want finite values", i+1, st[0], st[1])
+		}
+		p, err := s.descend(ctx, opt, loop, st)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop Config, start [2]float64) (Path, error) {
+	if err := s.setPoint(start[0], start[1]); err != nil {
+		return Path{}, err
+	}
+	o, err := optimizers.New(cfg)
+	if err != nil {
+		return Path{}, err
+	}
+	if err := o.Init(s.e.Params()); err != nil {
+		return Path{}, err
+	}
+	trace := NewTrace(s.e.Spec().Params)
+	var res *Result
+	if s.data == nil {
+		res, err = s.runObjective(ctx, o, loop, trace)
+	} else {
+		res, err = Run(ctx, s.e, Adapt(o), *s.data, nil, loop, trace)
+	}
+	if err != nil {
+		return Path{}, err
+	}
+	p := Path{Start: start, End: s.Point(), Loss: res.Loss, Steps: res.Steps, Status: res.Status, Diverged: res.Diverged}
+	p.X, p.Y = trace.Path(0, 1)
+	if n := len(p.X); n == 0 || p.X[n-1] != p.End[0] || p.Y[n-1] != p.End[1] {
+		p.X, p.Y = append(p.X, p.End[0]), append(p.Y, p.End[1])
+	}
+	return p, nil
+}
+
+// runObjective is Run for an objective of the parameters alone, which
+// takes no data: one step per epoch.
+func (s *Surface) runObjective(ctx context.Context, o *optimizers.Optimizer, cfg Config, hooks ...Hook) (*Result, error) {
+	start := time.Now()
+	if err := cfg.Validate(1); err != nil {
+		return nil, err
+	}
+	params, grads := s.e.Params(), s.e.Grads()
+	backup := cloneParams(params)
+	res := &Result{Status: MaxEpochs, ValLoss: math.NaN()}
+	diverge := func(step int, what string, v float64) {
+		copyParams(params, backup)
+		res.Status = Diverged
+		res.Diverged = &Divergence{Epoch: step, Step: step, What: what, Value: v,
+			Hint: "the learning rate is probably too large for this surface; lower it"}
+	}
+	prev := math.NaN()
+	opt := Adapt(o)
+run:
+	for step := 1; step <= cfg.epochs(); step++ {
+		if ctx.Err() != nil {
+			res.Status = Interrupted
+			break
+		}
+		res.Steps = step
+		loss, err := s.e.Step(nil, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		if !isFinite(loss) {
+			diverge(step, "loss", loss)
+			break
+		}
+		var sq float64
+		for _, p := range s.e.Spec().Params {
+			g := grads[p.Name]
+			if !allFinite(g) {
+				diverge(step, "gradient of "+p.Name, math.NaN())
+				break run
+			}
+			for _, v := range g {
+				sq += v * v
+			}
+		}
+		info := Step{Epoch: step, Step: step, Loss: loss, GradNorm: math.Sqrt(sq), LR: o.LR(), Params: params, Grads: grads}
+		for _, h := range hooks {
+			if err := h.OnStep(&info); err != nil {
+				if errors.Is(err, ErrStop) {
+					res.Status = Stopped
+					break run
+				}
+				return nil, err
+			}
+		}
+		res.Epochs = step
+		res.EpochLoss = append(res.EpochLoss, loss)
+		if cfg.GradTol > 0 && info.GradNorm < cfg.GradTol {
+			res.Status = GradientTolerance
+			break
+		}
+		cloneInto(backup, params)
+		if err := opt.Step(params, grads); err != nil {
+			return nil, err
+		}
+		for _, p := range s.e.Spec().Params {
+			if !allFinite(params[p.Name]) {
+				diverge(step, "parameter "+p.Name+" after the update", math.NaN())
+				break run
+			}
+		}
+		if cfg.Tol > 0 && math.Abs(loss-prev) < cfg.Tol {
+			res.Status = LossTolerance
+			break
+		}
+		prev = loss
+	}
+	var err error
+	if res.Loss, err = s.e.Loss(nil, nil, 0); err != nil {
+		return nil, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// PathBounds returns the smallest box holding every finite iterate of the
+// paths, widened on each side by pad times its size (a side of size 0 by
+// pad times 1). ok is false when no path has a finite point.
+func PathBounds(paths []Path, pad float64) (xr, yr [2]float64, ok bool) {
+	xr = [2]float64{math.Inf(1), math.Inf(-1)}
+	yr = xr
+	for _, p := range paths {
+		for i := range p.X {
+			x, y := p.X[i], p.Y[i]
+			if !isFinite(x) || !isFinite(y) {
+				continue
+			}
+			xr = [2]float64{math.Min(xr[0], x), math.Max(xr[1], x)}
+			yr = [2]float64{math.Min(yr[0], y), math.Max(yr[1], y)}
+			ok = true
+		}
+	}
+	if !ok {
+		return [2]float64{}, [2]float64{}, false
+	}
+	widen := func(r [2]float64) [2]float64 {
+		d := r[1] - r[0]
+		if d == 0 {
+			d = 1
+		}
+		return [2]float64{r[0] - pad*d, r[1] + pad*d}
+	}
+	return widen(xr), widen(yr), true
+}
