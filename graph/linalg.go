@@ -2,8 +2,8 @@ package graph
 
 import (
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/floats"
 	gblas "gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/floats"
 	"gorgonia.org/tensor"
 )
 
