@@ -63,6 +63,11 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 			}
 		}
 	case "*gorgonia.repeatOp", "gorgonia.repeatOp":
+		if sizeOf(shapeOf(0)) == sizeOf(n.Shape()) && !p.targets[n] {
+			// An identity repeat, like a reshape, aliases its input.
+			p.vals[s] = p.vals[in[0]]
+			return func() error { p.vals[s] = p.vals[in[0]]; return nil }, nil
+		}
 		if sizeOf(shapeOf(0)) == 1 && broadcastOnly(p, n) {
 			// Every consumer broadcasts a single value itself: keep one.
 			p.vals[s] = out[:1]
@@ -103,11 +108,18 @@ func broadcastOnly[T Float](p *program[T], n *G.Node) bool {
 		return false
 	}
 	for _, u := range p.users[n] {
-		if fmt.Sprintf("%T", u.Op()) != "gorgonia.elemBinOp" {
-			return false
-		}
-		f := strings.Fields(u.Op().String())
-		if len(f) != 2 || !isArith(f[0]) {
+		switch fmt.Sprintf("%T", u.Op()) {
+		case "gorgonia.elemBinOp":
+			if f := strings.Fields(u.Op().String()); len(f) != 2 || !isArith(f[0]) {
+				return false
+			}
+		case "*gorgonia.repeatOp", "gorgonia.repeatOp", "gorgonia.reshapeOp":
+			// Transparent when it only passes the value on: an identity
+			// repeat or a reshape, itself read only by broadcasting kernels.
+			if kids := children(p.g, u); len(kids) == 0 || sizeOf(kids[0].Shape()) != sizeOf(u.Shape()) || !broadcastOnly(p, u) {
+				return false
+			}
+		default:
 			return false
 		}
 	}
