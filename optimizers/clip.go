@@ -2,71 +2,80 @@ package optimizers
 
 import (
 	"math"
-	"sort"
+
+	"gonum.org/v1/gonum/floats"
 )
 
-// clipNorm scales the whole gradient down to a maximum global norm.
-type clipNorm struct {
-	max   float64
-	names []string // sorted, so the norm is summed in a fixed order
-}
+// clipNorm rescales the updates to a maximum global norm.
+type clipNorm struct{ max float64 }
 
-var _ Transform = (*clipNorm)(nil)
+var _ Transform = clipNorm{}
 
-// ClipByGlobalNorm rescales the gradient so its global L2 norm over every
-// parameter is at most max (Pascanu, Mikolov & Bengio 2013), exactly as
-// torch.nn.utils.clip_grad_norm_: with c = max/(‖g‖ + 1e-6), g ← c·g when c < 1.
-// The norm is √(Σₚ‖gₚ‖²) over parameters in name order, as torch stacks
-// per-parameter norms.
-func ClipByGlobalNorm(max float64) Transform { return &clipNorm{max: max} }
+// ClipByGlobalNorm rescales the gradient so that its global L2 norm over
+// every parameter is at most max > 0 (Pascanu, Mikolov & Bengio 2013, "On
+// the difficulty of training recurrent neural networks", ICML), exactly as
+// torch.nn.utils.clip_grad_norm_:
+//
+//	‖g‖ = √(Σₚ ‖gₚ‖²),   c = max / (‖g‖ + 1e-6),   g ← c·g  if c < 1
+//
+// The per-parameter norms are summed in parameter-name order, so the result
+// does not depend on map order. The stage keeps no state; put it first in a
+// chain, where the updates are still the gradients.
+func ClipByGlobalNorm(max float64) Transform { return clipNorm{max} }
 
-func (c *clipNorm) Init(params Params, _ *State) error {
-	c.names = c.names[:0]
-	for k := range params {
-		c.names = append(c.names, k)
+// Init checks max > 0.
+func (c clipNorm) Init(Params) (State, error) { return State{}, positive("clip-norm", c.max) }
+
+// Update rescales the updates when their global norm exceeds max.
+func (c clipNorm) Update(u Params, s State, _ Params) (State, error) {
+	if err := positive("clip-norm", c.max); err != nil {
+		return s, err
 	}
-	sort.Strings(c.names)
-	return nil
-}
-
-func (c *clipNorm) Update(u Params, _ *State, _ Params) error {
-	var sq float64
-	for _, k := range c.names {
-		var p float64
-		for _, v := range u[k] {
-			p += v * v
+	// Visit the names in sorted order without allocating: each pass picks
+	// the smallest name after the previous one (a handful of parameters).
+	var norm float64
+	prev, started := "", false
+	for range u {
+		next, found := "", false
+		for k := range u {
+			if (!started || k > prev) && (!found || k < next) {
+				next, found = k, true
+			}
 		}
-		n := math.Sqrt(p)
-		sq += n * n
+		norm = math.Hypot(norm, floats.Norm(u[next], 2))
+		prev, started = next, true
 	}
-	coef := c.max / (math.Sqrt(sq) + 1e-6)
+	coef := c.max / (norm + 1e-6)
 	if coef >= 1 {
-		return nil
+		return s, nil
 	}
 	for _, g := range u {
-		for i := range g {
-			g[i] *= coef
-		}
+		floats.Scale(coef, g)
 	}
-	return nil
+	return s, nil
 }
 
-// clipValue clamps each gradient component.
+// clipValue clamps every update component.
 type clipValue struct{ max float64 }
 
 var _ Transform = clipValue{}
 
-// ClipByValue clamps every gradient component to [−max, max], as
-// torch.nn.utils.clip_grad_value_.
+// ClipByValue clamps every gradient component to [−max, max], max > 0, as
+// torch.nn.utils.clip_grad_value_. The stage keeps no state.
 func ClipByValue(max float64) Transform { return clipValue{max} }
 
-func (clipValue) Init(Params, *State) error { return nil }
+// Init checks max > 0.
+func (c clipValue) Init(Params) (State, error) { return State{}, positive("clip-value", c.max) }
 
-func (c clipValue) Update(u Params, _ *State, _ Params) error {
+// Update clamps the updates.
+func (c clipValue) Update(u Params, s State, _ Params) (State, error) {
+	if err := positive("clip-value", c.max); err != nil {
+		return s, err
+	}
 	for _, g := range u {
 		for i, v := range g {
 			g[i] = math.Max(-c.max, math.Min(c.max, v))
 		}
 	}
-	return nil
+	return s, nil
 }

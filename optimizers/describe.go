@@ -1,29 +1,73 @@
 package optimizers
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
-// Info describes an optimizer for `descent optimizers`.
+// Info describes a named optimizer for `descent optimizers`.
 type Info struct {
-	Name     string
+	Name string
+	// Options are the flags it takes, with their defaults, in a fixed
+	// order; lr first, then the optimizer's own, then clipping and the schedule.
+	Options []OptionInfo
+	// Defaults lists the optimizer's own options with their defaults on
+	// one line: "lr 0.01, momentum 0.9, dampening 0, weight-decay 0".
 	Defaults string
-	Formula  string
-	Paper    string
+	// Formula is the update, in the notation of the package doc.
+	Formula string
+	// Paper is the reference: the torch.optim class and the paper.
+	Paper string
 }
 
-// Describe lists every optimizer with its options' defaults and its update.
+// OptionInfo is one flag of an optimizer.
+type OptionInfo struct {
+	Name, Default, Doc string
+}
+
+// Describe lists every optimizer, in the order of Names.
 func Describe() []Info {
-	return []Info{
-		{"gd", "lr 0.01, weight-decay 0", "w ← w − lr·g", "Cauchy 1847"},
-		{"momentum", "lr 0.01, momentum 0.9, dampening 0, weight-decay 0", "b ← μ·b + (1−τ)·g (b ← g at first); w ← w − lr·b", "Polyak 1964"},
-		{"nesterov", "lr 0.01, momentum 0.9, weight-decay 0", "b ← μ·b + g; w ← w − lr·(g + μ·b)", "Sutskever et al. 2013"},
-		{"adagrad", "lr 0.01, lr-decay 0, initial-accumulator 0, eps 1e-10, weight-decay 0", "s ← s + g²; w ← w − lr/(1+(t−1)·decay)·g/(√s + ε)", "Duchi et al. 2011"},
-		{"rmsprop", "lr 0.01, alpha 0.99, eps 1e-8, momentum 0, centered false, weight-decay 0", "v ← α·v + (1−α)·g²; w ← w − lr·g/(√v + ε)", "Tieleman & Hinton 2012"},
-		{"adam", "lr 0.001, beta1 0.9, beta2 0.999, eps 1e-8, amsgrad false, weight-decay 0", "m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − lr·m̂/(√v̂ + ε)", "Kingma & Ba 2015"},
-		{"adamw", "lr 0.001, beta1 0.9, beta2 0.999, eps 1e-8, amsgrad false, weight-decay 0.01", "w ← w·(1 − lr·λ); then the adam step", "Loshchilov & Hutter 2019"},
+	infos := make([]Info, 0, len(registry))
+	for _, n := range registry {
+		info := Info{Name: n.name, Formula: n.formula, Paper: n.paper}
+		for _, o := range options {
+			def, takes := n.defaults[o.name]
+			var val string
+			switch {
+			case o.name == "lr":
+				val = strconv.FormatFloat(n.lr, 'g', -1, 64)
+			case o.name == "clip-norm" || o.name == "clip-value":
+				val = "off"
+			case !takes:
+				continue
+			case o.b != nil:
+				val = strconv.FormatBool(def != 0)
+			default:
+				val = strconv.FormatFloat(def, 'g', -1, 64)
+			}
+			info.Options = append(info.Options, OptionInfo{Name: o.name, Default: val, Doc: o.doc})
+		}
+		var own []string
+		for _, o := range info.Options {
+			if o.Name != "clip-norm" && o.Name != "clip-value" {
+				own = append(own, o.Name+" "+o.Default)
+			}
+		}
+		info.Defaults = strings.Join(own, ", ")
+		info.Options = append(info.Options, OptionInfo{Name: "schedule", Default: "constant", Doc: ScheduleSpecs})
+		infos = append(infos, info)
 	}
+	return infos
 }
 
-// String renders an Info on one line.
+// String renders an Info in a few lines: name and formula, then its
+// options with their defaults.
 func (i Info) String() string {
-	return fmt.Sprintf("%-9s %s  [%s]  (%s)", i.Name, i.Formula, i.Defaults, i.Paper)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n  (%s)\n", i.Name, i.Formula, i.Paper)
+	for _, o := range i.Options {
+		fmt.Fprintf(&b, "  --%-20s %-9s %s\n", o.Name, o.Default, o.Doc)
+	}
+	return b.String()
 }

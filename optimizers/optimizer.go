@@ -1,179 +1,131 @@
 package optimizers
 
-import (
-	"encoding/json"
-	"fmt"
-	"math"
-	"sort"
-)
+import "fmt"
 
-// Optimizer is a named, validated chain of transforms with a learning-rate
-// schedule, ready for a training loop:
+// Optimizer is a named optimizer ready for a training loop: a validated
+// chain of transforms ending in its learning-rate schedule,
 //
-//	w ← w − lr_t·u,   u = chain(g)
+//	u = ScaleByLearningRate(lr)(… (clip(g)))   then   w ← w − u
 //
-// where lr_t is the schedule's rate, folded with Adagrad's lr_decay
-// (lr_t/(1 + t·decay)) or Adam's first-moment bias correction
-// (lr_t/(1 − β1ᵗ⁺¹)) the way torch.optim folds them, and AdamW first
-// shrinks w ← w·(1 − lr_t·λ).
+// with the chain's state. Create it with New, then Init it with the
+// parameters, then Step once per update.
 type Optimizer struct {
 	cfg   Config
+	rate  Schedule // the rate of ScaleByLearningRate, Adagrad's decay included
 	chain Transform
-	lr    Schedule
 	state State
-	init  bool
+	// names and sizes of the parameters given to Init, names sorted.
+	names []string
+	sizes []int
 }
 
-// New validates cfg, fills in its defaults and builds the optimizer.
+// New validates cfg, fills in its defaults (Config.Resolve) and builds the
+// optimizer: optional clipping by norm, then by value, then the named
+// optimizer's chain, which ends in ScaleByLearningRate with the schedule.
 func New(cfg Config) (*Optimizer, error) {
-	c, err := cfg.Resolve()
+	c, rate, err := cfg.resolve()
 	if err != nil {
 		return nil, err
 	}
-	sched, err := ParseSchedule(c.Schedule, c.LR)
-	if err != nil {
-		return nil, err
+	if c.LRDecay != 0 { // adagrad's lr_decay is a schedule
+		if rate, err = InverseTimeDecay(rate, c.LRDecay); err != nil {
+			return nil, err
+		}
 	}
 	var ts []Transform
-	if c.ClipNorm > 0 {
+	if c.ClipNorm != 0 {
 		ts = append(ts, ClipByGlobalNorm(c.ClipNorm))
 	}
-	if c.ClipValue > 0 {
+	if c.ClipValue != 0 {
 		ts = append(ts, ClipByValue(c.ClipValue))
 	}
-	if c.WeightDecay > 0 && c.Name != "adamw" {
-		ts = append(ts, AddDecayedWeights(c.WeightDecay))
-	}
-	switch c.Name {
-	case "momentum", "nesterov":
-		if c.Momentum > 0 {
-			ts = append(ts, ScaleByMomentum(c.Momentum, c.Dampening, c.Name == "nesterov"))
-		}
-	case "adagrad":
-		ts = append(ts, ScaleByAdagrad(c.InitialAccumulator, c.Eps))
-	case "rmsprop":
-		ts = append(ts, ScaleByRMSProp(c.Alpha, c.Eps, c.Momentum, c.Centered))
-	case "adam", "adamw":
-		ts = append(ts, ScaleByAdam(c.Beta1, c.Beta2, c.Eps, c.AMSGrad))
-	}
-	return &Optimizer{cfg: c, chain: Chain(ts...), lr: sched}, nil
+	sp, _ := lookup(c.Name) // Resolve checked the name
+	return &Optimizer{cfg: c, rate: rate, chain: Chain(append(ts, sp.chain(c, rate)...)...)}, nil
 }
 
 // Config returns the resolved configuration, defaults filled in.
 func (o *Optimizer) Config() Config { return o.cfg }
 
-// Init creates the state for params: every slot, zeroed (or Adagrad's
-// initial accumulator), and a step count of 0.
+// Init creates the state for params (their names and sizes; the values
+// are not read) at step 0: zeroed moments and buffers, Adagrad's initial
+// accumulator. It may be called again to start over.
 func (o *Optimizer) Init(params Params) error {
-	o.state = State{}
-	if err := o.chain.Init(params, &o.state); err != nil {
+	st, err := o.chain.Init(params)
+	if err != nil {
 		return err
 	}
-	o.init = true
+	o.adopt(st, params)
 	return nil
 }
 
-// StepCount is the number of updates made.
-func (o *Optimizer) StepCount() int { return o.state.Count }
+// adopt takes st as the state for parameters shaped like params.
+func (o *Optimizer) adopt(st State, params Params) {
+	o.state, o.names = st, sortedKeys(params)
+	o.sizes = make([]int, len(o.names))
+	for i, k := range o.names {
+		o.sizes[i] = len(params[k])
+	}
+}
 
-// LR is the learning rate the next update uses, before any bias correction.
-func (o *Optimizer) LR() float64 { return o.lr(o.state.Count) }
+// StepCount is the number of updates made (restored by UnmarshalState).
+func (o *Optimizer) StepCount() int {
+	if len(o.state.Stages) == 0 {
+		return 0
+	}
+	return o.state.Stages[len(o.state.Stages)-1].Count // ScaleByLearningRate's
+}
 
-// Step updates params in place from grads, which it overwrites with the
-// updates. It allocates nothing.
+// LR is the learning rate of the next update: the schedule's, with
+// Adagrad's lr_decay, before Adam's bias correction.
+func (o *Optimizer) LR() float64 { return o.rate(o.StepCount()) }
+
+// Step makes one update in place: the chain turns grads into updates u,
+// overwriting grads, and w ← w − u for every parameter. params and grads
+// must have the names and sizes given to Init. A steady-state Step
+// allocates nothing.
 func (o *Optimizer) Step(params, grads Params) error {
-	if !o.init {
+	if o.names == nil {
 		return fmt.Errorf("optimizers: Step before Init")
 	}
-	t := o.state.Count
-	base := o.lr(t)
-	if o.cfg.Name == "adamw" {
-		shrink := 1 - base*o.cfg.WeightDecay
-		for _, w := range params {
-			for i := range w {
-				w[i] *= shrink
-			}
-		}
-	}
-	if err := o.chain.Update(grads, &o.state, params); err != nil {
+	if err := o.check(params, "parameters"); err != nil {
 		return err
 	}
-	lr := base
-	switch o.cfg.Name {
-	case "adagrad":
-		lr = base / (1 + float64(t)*o.cfg.LRDecay)
-	case "adam", "adamw":
-		lr = base / BiasCorrection1(o.cfg.Beta1, t+1)
+	if err := o.check(grads, "gradients"); err != nil {
+		return err
 	}
+	st, err := o.chain.Update(grads, o.state, params)
+	if err != nil {
+		return err
+	}
+	o.state = st
 	for k, w := range params {
 		u := grads[k]
 		for i := range w {
-			w[i] -= lr * u[i]
+			w[i] -= u[i]
 		}
 	}
-	o.state.Count++
 	return nil
 }
 
-// savedState is the JSON form of an optimizer's state.
-type savedState struct {
-	Optimizer string `json:"optimizer"`
-	State
-}
-
-// MarshalState encodes the full state, step count included, as JSON.
-func (o *Optimizer) MarshalState() ([]byte, error) {
-	return json.Marshal(savedState{Optimizer: o.cfg.Name, State: o.state})
-}
-
-// UnmarshalState restores a state written by MarshalState for the same
-// optimizer and parameters. Call Init first: the state must have the same
-// slots and sizes.
-func (o *Optimizer) UnmarshalState(b []byte) error {
-	if !o.init {
-		return fmt.Errorf("optimizers: UnmarshalState before Init")
-	}
-	var s savedState
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("optimizers: reading optimizer state: %w", err)
-	}
-	if s.Optimizer != o.cfg.Name {
-		return fmt.Errorf("optimizers: the saved state is for %s, not %s", s.Optimizer, o.cfg.Name)
-	}
-	if s.Count < 0 {
-		return fmt.Errorf("optimizers: the saved step count is %d", s.Count)
-	}
-	for _, slot := range sortedKeys(o.state.Slots) {
-		want := o.state.Slots[slot]
-		got, ok := s.Slots[slot]
-		if !ok {
-			return fmt.Errorf("optimizers: the saved state has no slot %s", slot)
-		}
-		for _, p := range sortedKeys(want) {
-			if len(got[p]) != len(want[p]) {
-				return fmt.Errorf("optimizers: slot %s of parameter %s has %d values saved, want %d", slot, p, len(got[p]), len(want[p]))
-			}
-			for _, v := range got[p] {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return fmt.Errorf("optimizers: slot %s of parameter %s holds a non-finite value", slot, p)
-				}
-			}
+// check reports whether p has the names and sizes given to Init.
+func (o *Optimizer) check(p Params, what string) error {
+	bad := len(p) != len(o.names)
+	for i, k := range o.names {
+		if v, ok := p[k]; !ok || len(v) != o.sizes[i] {
+			bad = true
 		}
 	}
-	for slot, want := range o.state.Slots {
-		for p := range want {
-			copy(want[p], s.Slots[slot][p])
-		}
+	if !bad {
+		return nil
 	}
-	o.state.Count = s.Count
-	return nil
+	return sameShape(p, o.initShape(), fmt.Sprintf("Step: the %s do not match Init's", what))
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
+// initShape is a zero-valued Params with Init's names and sizes.
+func (o *Optimizer) initShape() Params {
+	p := make(Params, len(o.names))
+	for i, k := range o.names {
+		p[k] = make([]float64, o.sizes[i])
 	}
-	sort.Strings(ks)
-	return ks
+	return p
 }

@@ -2,71 +2,96 @@ package optimizers
 
 import "math"
 
-// rmsprop is torch.optim.RMSprop (Tieleman & Hinton 2012; the centered
-// variant of Graves 2013).
+// rmsprop is torch.optim.RMSprop's scaling.
 type rmsprop struct {
-	base
 	alpha, eps, mu float64
 	centered       bool
 }
 
-var _ Transform = (*rmsprop)(nil)
+var _ Transform = rmsprop{}
 
-// ScaleByRMSProp keeps v ← α·v + (1−α)·g² and divides by √v + ε (ε outside
-// the root, as torch). Centered subtracts the squared running mean of g
-// first: √(v − ḡ²) + ε. With momentum μ > 0 the update is the buffer
-// b ← μ·b + g/(√v + ε).
+// ScaleByRMSProp is RMSprop (Tieleman & Hinton 2012, "Lecture 6.5 —
+// RMSprop", COURSERA: Neural Networks for Machine Learning), with the
+// centered variant of Graves 2013 ("Generating Sequences With Recurrent
+// Neural Networks", arXiv:1308.0850), exactly as torch.optim.RMSprop:
+//
+//	v ← α·v + (1−α)·g²
+//	d = √v + ε                       (ε outside the root)
+//	d = √(v − ḡ²) + ε,  ḡ ← α·ḡ + (1−α)·g    (centered)
+//	u = g/d,  or with momentum μ > 0:  b ← μ·b + g/d,  u = b
+//
+// where v, ḡ and b start at zero. α ∈ [0,1), ε > 0, μ ≥ 0. Its state is
+// the slots "square_avg", "grad_avg" (centered) and "momentum_buffer" (μ > 0).
 func ScaleByRMSProp(alpha, eps, momentum float64, centered bool) Transform {
-	return &rmsprop{alpha: alpha, eps: eps, mu: momentum, centered: centered}
+	return rmsprop{alpha: alpha, eps: eps, mu: momentum, centered: centered}
 }
 
-func (r *rmsprop) Init(params Params, s *State) error {
-	r.slot(s, "square_avg", params, 0)
+const rmspropName = "rmsprop"
+
+// Init checks the hyperparameters and allocates the zeroed slots.
+func (r rmsprop) Init(params Params) (State, error) {
+	if err := firstErr(halfOpen("alpha", r.alpha), positive("eps", r.eps), nonNegative("momentum", r.mu)); err != nil {
+		return State{}, err
+	}
+	s := State{Slots: map[string]Params{"square_avg": newSlot(params, 0)}}
 	if r.centered {
-		r.slot(s, "grad_avg", params, 0)
+		s.Slots["grad_avg"] = newSlot(params, 0)
 	}
 	if r.mu > 0 {
-		r.slot(s, "momentum_buffer", params, 0)
+		s.Slots["momentum_buffer"] = newSlot(params, 0)
 	}
-	return nil
+	return s, nil
 }
 
-func (r *rmsprop) Update(u Params, s *State, _ Params) error {
-	sq, err := r.get(s, "square_avg")
+// Update scales every update.
+func (r rmsprop) Update(u Params, s State, _ Params) (State, error) {
+	sq, err := s.slot(rmspropName, "square_avg")
 	if err != nil {
-		return err
+		return s, err
 	}
-	var ga, buf map[string][]float64
+	var gavg, bufs Params
 	if r.centered {
-		if ga, err = r.get(s, "grad_avg"); err != nil {
-			return err
+		if gavg, err = s.slot(rmspropName, "grad_avg"); err != nil {
+			return s, err
 		}
 	}
 	if r.mu > 0 {
-		if buf, err = r.get(s, "momentum_buffer"); err != nil {
-			return err
+		if bufs, err = s.slot(rmspropName, "momentum_buffer"); err != nil {
+			return s, err
 		}
 	}
 	for k, g := range u {
-		v := sq[k]
+		v, err := values(sq, rmspropName, "square_avg", k, len(g))
+		if err != nil {
+			return s, err
+		}
+		var m, b []float64
+		if r.centered {
+			if m, err = values(gavg, rmspropName, "grad_avg", k, len(g)); err != nil {
+				return s, err
+			}
+		}
+		if r.mu > 0 {
+			if b, err = values(bufs, rmspropName, "momentum_buffer", k, len(g)); err != nil {
+				return s, err
+			}
+		}
 		for i, gi := range g {
 			v[i] = r.alpha*v[i] + (1-r.alpha)*gi*gi
-			var avg float64
+			var d float64
 			if r.centered {
-				m := ga[k]
 				m[i] = r.alpha*m[i] + (1-r.alpha)*gi
-				avg = math.Sqrt(v[i]-m[i]*m[i]) + r.eps
+				d = math.Sqrt(v[i]-m[i]*m[i]) + r.eps
 			} else {
-				avg = math.Sqrt(v[i]) + r.eps
+				d = math.Sqrt(v[i]) + r.eps
 			}
 			if r.mu > 0 {
-				b := buf[k]
-				b[i] = r.mu*b[i] + gi/avg
+				b[i] = r.mu*b[i] + gi/d
 				g[i] = b[i]
 			} else {
-				g[i] = gi / avg
+				g[i] = gi / d
 			}
 		}
 	}
-	return nil
+	return s, nil
 }

@@ -1,0 +1,124 @@
+package optimizers
+
+import (
+	"fmt"
+	"sort"
+)
+
+// State is the explicit state of a Transform, everything needed to resume
+// it: the number of updates it has made (for the stages that need one),
+// its slots of per-parameter values keyed first by slot name, then by
+// parameter name (Slots["exp_avg"]["W"], torch's state[p]["exp_avg"]), and,
+// for a Chain, the states of its stages in order. Nothing is keyed by a
+// parameter's position. State encodes to JSON with encoding/json, whose
+// float64 text round-trips exactly.
+type State struct {
+	Count  int               `json:"count,omitempty"`
+	Slots  map[string]Params `json:"slots,omitempty"`
+	Stages []State           `json:"stages,omitempty"`
+}
+
+// newSlot allocates a slot shaped like params, every value fill.
+func newSlot(params Params, fill float64) Params {
+	s := make(Params, len(params))
+	for k, p := range params {
+		v := make([]float64, len(p))
+		if fill != 0 {
+			for i := range v {
+				v[i] = fill
+			}
+		}
+		s[k] = v
+	}
+	return s
+}
+
+// slot returns the slot named name, or an error naming the stage.
+func (s State) slot(stage, name string) (Params, error) {
+	m, ok := s.Slots[name]
+	if !ok {
+		return nil, fmt.Errorf("optimizers: %s: the state has no slot %s (was Init called?)", stage, name)
+	}
+	return m, nil
+}
+
+// values returns slot[k], checking that it holds n values.
+func values(slot Params, stage, name, k string, n int) ([]float64, error) {
+	v, ok := slot[k]
+	if !ok || len(v) != n {
+		return nil, fmt.Errorf("optimizers: %s: slot %s has %d values for parameter %q, the update has %d (was Init called with these parameters?)", stage, name, len(v), k, n)
+	}
+	return v, nil
+}
+
+// sameShape reports an error unless a holds exactly the names of b, each
+// with as many values; what names the two sides in the message.
+func sameShape(a, b Params, what string) error {
+	for _, k := range sortedKeys(b) {
+		if len(a[k]) != len(b[k]) {
+			if _, ok := a[k]; !ok {
+				return fmt.Errorf("optimizers: %s has no parameter %q", what, k)
+			}
+			return fmt.Errorf("optimizers: %s: parameter %q has %d values, want %d", what, k, len(a[k]), len(b[k]))
+		}
+	}
+	for _, k := range sortedKeys(a) {
+		if _, ok := b[k]; !ok {
+			return fmt.Errorf("optimizers: %s has an unknown parameter %q", what, k)
+		}
+	}
+	return nil
+}
+
+// fits reports whether saved has the structure of s (the same stages,
+// slots, parameter names and sizes) and non-negative counts. path names the
+// stage in the message. (Values are finite: JSON has no NaN or Inf.)
+func (s State) fits(saved State, path string) error {
+	if saved.Count < 0 {
+		return fmt.Errorf("optimizers: saved state%s: count %d is negative", path, saved.Count)
+	}
+	if len(saved.Stages) != len(s.Stages) {
+		return fmt.Errorf("optimizers: saved state%s has %d stages, this optimizer has %d (were its options changed?)", path, len(saved.Stages), len(s.Stages))
+	}
+	if len(saved.Slots) != len(s.Slots) {
+		return fmt.Errorf("optimizers: saved state%s has slots %v, this optimizer has %v (were its options changed?)", path, sortedKeys(saved.Slots), sortedKeys(s.Slots))
+	}
+	for _, name := range sortedKeys(s.Slots) {
+		got, ok := saved.Slots[name]
+		if !ok {
+			return fmt.Errorf("optimizers: saved state%s has no slot %s", path, name)
+		}
+		if err := sameShape(got, s.Slots[name], fmt.Sprintf("saved state%s slot %s", path, name)); err != nil {
+			return err
+		}
+	}
+	for i := range s.Stages {
+		if err := s.Stages[i].fits(saved.Stages[i], fmt.Sprintf("%s stage %d", path, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assign copies saved, which fits s, into s's own slices, so that a
+// preallocated state stays preallocated.
+func (s *State) assign(saved State) {
+	s.Count = saved.Count
+	for name, slot := range s.Slots {
+		for k, v := range slot {
+			copy(v, saved.Slots[name][k])
+		}
+	}
+	for i := range s.Stages {
+		s.Stages[i].assign(saved.Stages[i])
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
