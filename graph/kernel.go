@@ -45,6 +45,16 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 			}
 		}
 	case "gorgonia.elemUnaryOp":
+		// softplus keeps e^(−|x|) for a later sigmoid of the same x (the
+		// bce loss and its gradient), so each element takes one exp.
+		if name == "softplus" {
+			e := make([]T, len(out))
+			p.expNegAbs[in[0]] = e
+			return func() error { softplusKeep(out, e, p.vals[in[0]]); return nil }, nil
+		}
+		if e, ok := p.expNegAbs[in[0]]; ok && name == "sigmoid" {
+			return func() error { sigmoidFrom(out, e, p.vals[in[0]]); return nil }, nil
+		}
 		if code, ok := unaryCodes[name]; ok {
 			return func() error { unary(code, out, p.vals[in[0]]); return nil }, nil
 		}
@@ -63,6 +73,11 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 			}
 		}
 	case "*gorgonia.repeatOp", "gorgonia.repeatOp":
+		if sizeOf(shapeOf(0)) == sizeOf(n.Shape()) && !p.targets[n] {
+			// An identity repeat, like a reshape, aliases its input.
+			p.vals[s] = p.vals[in[0]]
+			return func() error { p.vals[s] = p.vals[in[0]]; return nil }, nil
+		}
 		if sizeOf(shapeOf(0)) == 1 && broadcastOnly(p, n) {
 			// Every consumer broadcasts a single value itself: keep one.
 			p.vals[s] = out[:1]
@@ -80,16 +95,18 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 	case "*gorgonia.softmaxOp":
 		if axis, isLog, ok := parseSoftmax(name, "Softmax{"); ok {
 			if rows, cols, ok := lastAxis(shapeOf(0), axis); ok {
-				return func() error { softmax(out, p.vals[in[0]], rows, cols, isLog); return nil }, nil
+				// Keep the probabilities, which the gradient needs.
+				probs := make([]T, len(out))
+				p.probs[s] = probs
+				return func() error { softmax(out, probs, p.vals[in[0]], rows, cols, isLog); return nil }, nil
 			}
 		}
 	case "*gorgonia.softmaxDiffOp":
 		if axis, isLog, ok := parseSoftmax(name, "SoftmaxDiff{"); ok {
 			if rows, cols, ok := lastAxis(shapeOf(0), axis); ok {
-				return func() error {
-					softmaxDiff(out, p.vals[in[1]], p.vals[in[2]], rows, cols, isLog)
-					return nil
-				}, nil
+				if probs, ok := p.probs[in[1]]; ok {
+					return func() error { softmaxDiff(out, probs, p.vals[in[2]], rows, cols, isLog); return nil }, nil
+				}
 			}
 		}
 	}
@@ -103,11 +120,18 @@ func broadcastOnly[T Float](p *program[T], n *G.Node) bool {
 		return false
 	}
 	for _, u := range p.users[n] {
-		if fmt.Sprintf("%T", u.Op()) != "gorgonia.elemBinOp" {
-			return false
-		}
-		f := strings.Fields(u.Op().String())
-		if len(f) != 2 || !isArith(f[0]) {
+		switch fmt.Sprintf("%T", u.Op()) {
+		case "gorgonia.elemBinOp":
+			if f := strings.Fields(u.Op().String()); len(f) != 2 || !isArith(f[0]) {
+				return false
+			}
+		case "*gorgonia.repeatOp", "gorgonia.repeatOp", "gorgonia.reshapeOp":
+			// Transparent when it only passes the value on: an identity
+			// repeat or a reshape, itself read only by broadcasting kernels.
+			if kids := children(p.g, u); len(kids) == 0 || sizeOf(kids[0].Shape()) != sizeOf(u.Shape()) || !broadcastOnly(p, u) {
+				return false
+			}
+		default:
 			return false
 		}
 	}

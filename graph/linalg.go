@@ -2,8 +2,8 @@ package graph
 
 import (
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/floats"
 	gblas "gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/floats"
 	"gorgonia.org/tensor"
 )
 
@@ -23,6 +23,12 @@ func linalgKernel[T Float](p *program[T], in []int, sa, sb, so tensor.Shape, tA,
 			k = sa[0]
 		}
 		lda, ldb := sa[1], sb[1]
+		switch {
+		case n > 1 && n <= narrowCols && k >= rowKernelCols && !tB && m > 1:
+			if f := narrowMatmul(p, ia, ib, tA, m, n, k, out); f != nil {
+				return f
+			}
+		}
 		switch {
 		case n == 1: // out = op(A)·b, b holds k contiguous values either way
 			return func() error { gemv(tA, sa[0], sa[1], p.vals[ia], lda, p.vals[ib], out); return nil }
@@ -92,6 +98,63 @@ func gemv[T Float](tA bool, rows, cols int, a []T, lda int, x, y []T) {
 		}
 	case []float32:
 		impl.Sgemv(trans(tA), rows, cols, 1, a, lda, any(x).([]float32), 1, 0, any(y).([]float32), 1)
+	}
+}
+
+// narrowCols is the widest output that narrowMatmul handles.
+const narrowCols = 16
+
+// narrowMatmul computes a product with few output columns (softmax logits,
+// a classifier's last layer) row by row on gonum's assembly dot and axpy,
+// where gonum's Dgemm would run axpys only n long:
+//
+//	A×B:  out[r,c] = A[r,:]·Bᵀ[c,:], with B transposed once per call;
+//	Aᵀ×B: outᵀ[c,:] += B[r,c]·A[r,:] over the rows r, then transposed.
+//
+// It is float64 only; nil means the caller falls back to gemm.
+func narrowMatmul[T Float](p *program[T], ia, ib int, tA bool, m, n, k int, out []T) func() error {
+	if _, ok := any(out).([]float64); !ok {
+		return nil
+	}
+	scratch := make([]float64, n*max(k, m))
+	o := any(out).([]float64)
+	if !tA { // A is m×k, B is k×n
+		return func() error {
+			a, b := any(p.vals[ia]).([]float64), any(p.vals[ib]).([]float64)
+			bt := scratch[:n*k]
+			for j := 0; j < k; j++ {
+				for c := 0; c < n; c++ {
+					bt[c*k+j] = b[j*n+c]
+				}
+			}
+			for r := 0; r < m; r++ {
+				row := a[r*k : r*k+k]
+				for c := 0; c < n; c++ {
+					o[r*n+c] = floats.Dot(row, bt[c*k:c*k+k])
+				}
+			}
+			return nil
+		}
+	}
+	// A is k×m (rows of data), B is k×n, out = AᵀB is m×n.
+	return func() error {
+		a, b := any(p.vals[ia]).([]float64), any(p.vals[ib]).([]float64)
+		ot := scratch[:n*m]
+		clear(ot)
+		for r := 0; r < k; r++ {
+			row := a[r*m : r*m+m]
+			for c := 0; c < n; c++ {
+				if v := b[r*n+c]; v != 0 {
+					floats.AddScaled(ot[c*m:c*m+m], v, row)
+				}
+			}
+		}
+		for c := 0; c < n; c++ {
+			for j := 0; j < m; j++ {
+				o[j*n+c] = ot[c*m+j]
+			}
+		}
+		return nil
 	}
 }
 

@@ -29,7 +29,8 @@ func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes) (*program[T
 		visit(t)
 	}
 
-	p := &program[T]{g: g, users: map[*G.Node][]*G.Node{}, targets: map[*G.Node]bool{}}
+	p := &program[T]{g: g, users: map[*G.Node][]*G.Node{}, targets: map[*G.Node]bool{},
+		expNegAbs: map[int][]T{}, probs: map[int][]T{}}
 	for n := range need {
 		for _, c := range children(g, n) {
 			p.users[c] = append(p.users[c], n)

@@ -69,18 +69,26 @@ func repeat[T Float](out, a []T, r, c, fr, fc int) {
 	}
 }
 
-// softmax writes the softmax (or log-softmax) of each row of a.
-func softmax[T Float](out, a []T, rows, cols int, isLog bool) {
+// softmax writes the softmax (or log-softmax) of each row of a into out,
+// and the probabilities softmax(a) into probs, one exp per element.
+func softmax[T Float](out, probs, a []T, rows, cols int, isLog bool) {
 	for r := 0; r < rows; r++ {
 		x := a[r*cols : r*cols+cols]
 		y := out[r*cols : r*cols+cols]
+		pr := probs[r*cols : r*cols+cols]
 		m := x[0]
 		for _, v := range x {
 			m = max(m, v)
 		}
 		var s float64
-		for _, v := range x {
-			s += math.Exp(float64(v - m))
+		for j, v := range x {
+			e := math.Exp(float64(v - m))
+			pr[j] = T(e)
+			s += e
+		}
+		inv := 1 / s
+		for j := range pr {
+			pr[j] = T(float64(pr[j]) * inv)
 		}
 		if isLog {
 			lse := m + T(math.Log(s))
@@ -89,18 +97,16 @@ func softmax[T Float](out, a []T, rows, cols int, isLog bool) {
 			}
 			continue
 		}
-		for j, v := range x {
-			y[j] = T(math.Exp(float64(v-m)) / s)
-		}
+		copy(y, pr)
 	}
 }
 
-// softmaxDiff writes the gradient of softmax (or log-softmax) with respect
-// to its input, given its output y and the gradient g of its output:
-// softmax: y ⊙ (g − Σ g⊙y); log-softmax: g − exp(y)·Σ g.
-func softmaxDiff[T Float](out, y, g []T, rows, cols int, isLog bool) {
+// softmaxDiff writes the gradient of softmax or log-softmax with respect to
+// its input from the kept probabilities p and the output gradient g:
+// softmax: p ⊙ (g − Σ g⊙p); log-softmax: g − p·Σ g.
+func softmaxDiff[T Float](out, p, g []T, rows, cols int, isLog bool) {
 	for r := 0; r < rows; r++ {
-		yr := y[r*cols : r*cols+cols]
+		pr := p[r*cols : r*cols+cols]
 		gr := g[r*cols : r*cols+cols]
 		o := out[r*cols : r*cols+cols]
 		var s T
@@ -109,15 +115,15 @@ func softmaxDiff[T Float](out, y, g []T, rows, cols int, isLog bool) {
 				s += v
 			}
 			for j := range o {
-				o[j] = gr[j] - T(math.Exp(float64(yr[j])))*s
+				o[j] = gr[j] - pr[j]*s
 			}
 			continue
 		}
 		for j := range gr {
-			s += gr[j] * yr[j]
+			s += gr[j] * pr[j]
 		}
 		for j := range o {
-			o[j] = yr[j] * (gr[j] - s)
+			o[j] = pr[j] * (gr[j] - s)
 		}
 	}
 }

@@ -84,3 +84,32 @@ func (Hills) Grad(x, y float64) (gx, gy float64) {
 func (Rosenbrock) Grad(x, y float64) (gx, gy float64) {
 	return -2*(1-x) - 400*x*(y-x*x), 200 * (y - x*x)
 }
+
+// Bowl is the quadratic f(x,y) = ½·(x² + κ·y²) with condition number κ
+// (Cond; 0 means 1), minimum 0 at the origin: the classic test of how an
+// optimizer copes with ill-conditioning. X0 and Y0 are the starting point.
+type Bowl struct{ Cond, X0, Y0 float64 }
+
+func (b Bowl) cond() float64 {
+	if b.Cond == 0 {
+		return 1
+	}
+	return b.Cond
+}
+
+// Params implements Model.
+func (b Bowl) Params() []graph.Param { return surface2D(b.X0, b.Y0) }
+
+// Forward implements Model.
+func (b Bowl) Forward(s *graph.Scope) (out *G.Node, err error) {
+	defer recoverModel(&err, "bowl")
+	x, y := s.Params["x"], s.Params["y"]
+	q := G.Must(G.Add(G.Must(G.Square(x)), G.Must(G.Mul(constOf(s, b.cond()), G.Must(G.Square(y))))))
+	return G.Mul(constOf(s, 0.5), q)
+}
+
+// Eval implements Objective.
+func (b Bowl) Eval(x, y float64) float64 { return 0.5 * (x*x + b.cond()*y*y) }
+
+// Grad is the hand-derived gradient (x, κ·y).
+func (b Bowl) Grad(x, y float64) (gx, gy float64) { return x, b.cond() * y }

@@ -31,6 +31,6 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newTrain(), newPredict(), newOptimizers(), newGradcheck(), newCompare(), newSurface(), newDemo())
+	root.AddCommand(newDemo(), newTrain(), newPredict(), newCompare(), newSurface(), newOptimizers(), newGradcheck(), newBench())
 	return root
 }
