@@ -275,19 +275,19 @@ func log1p(t float64) float64 {
 }
 
 // softplusKeep writes softplus(x) and keeps e = e^(−|x|).
-func softplusKeep[T Float](out, e, x []T) {
+func softplusKeep[T Float](out []T, e []float64, x []T) {
 	for i, v := range x[:len(out)] {
 		f := float64(v)
 		ei := math.Exp(-math.Abs(f))
-		e[i] = T(ei)
+		e[i] = ei
 		out[i] = T(math.Max(f, 0) + log1p(ei))
 	}
 }
 
 // sigmoidFrom writes σ(x) from e = e^(−|x|): 1/(1+e) for x ≥ 0, e/(1+e) below.
-func sigmoidFrom[T Float](out, e, x []T) {
+func sigmoidFrom[T Float](out []T, e []float64, x []T) {
 	for i, v := range x[:len(out)] {
-		ei := float64(e[i])
+		ei := e[i]
 		if v >= 0 {
 			out[i] = T(1 / (1 + ei))
 		} else {

@@ -45,10 +45,12 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 			}
 		}
 	case "gorgonia.elemUnaryOp":
-		// softplus keeps e^(−|x|) for a later sigmoid of the same x (the
-		// bce loss and its gradient), so each element takes one exp.
+		// softplus keeps e^(−|x|), in float64, for a later sigmoid of the
+		// same x (the bce loss and its gradient), so each element takes one
+		// exp; the result is bit-identical to the uncached sigmoid, so the
+		// order Gorgonia sorts the two nodes in does not matter.
 		if name == "softplus" {
-			e := make([]T, len(out))
+			e := make([]float64, len(out))
 			p.expNegAbs[in[0]] = e
 			return func() error { softplusKeep(out, e, p.vals[in[0]]); return nil }, nil
 		}

@@ -30,7 +30,7 @@ func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes) (*program[T
 	}
 
 	p := &program[T]{g: g, users: map[*G.Node][]*G.Node{}, targets: map[*G.Node]bool{},
-		expNegAbs: map[int][]T{}, probs: map[int][]T{}}
+		expNegAbs: map[int][]float64{}, probs: map[int][]T{}}
 	for n := range need {
 		for _, c := range children(g, n) {
 			p.users[c] = append(p.users[c], n)

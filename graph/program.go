@@ -32,7 +32,7 @@ type program[T Float] struct {
 	users   map[*G.Node][]*G.Node // consumers of each node, while linking
 	targets map[*G.Node]bool      // nodes read after a run
 
-	expNegAbs map[int][]T // e^(−|x|) kept by softplus, by the slot of x
+	expNegAbs map[int][]float64 // e^(−|x|) kept by softplus, by the slot of x
 	probs     map[int][]T // probabilities kept by softmax, by its slot
 }
 
