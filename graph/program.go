@@ -33,7 +33,7 @@ type program[T Float] struct {
 	targets map[*G.Node]bool      // nodes read after a run
 
 	expNegAbs map[int][]float64 // e^(−|x|) kept by softplus, by the slot of x
-	probs     map[int][]T // probabilities kept by softmax, by its slot
+	probs     map[int][]T       // probabilities kept by softmax, by its slot
 }
 
 type instr[T Float] struct {
