@@ -8,7 +8,7 @@ import (
 	"github.com/descent-ml/descent/graph"
 )
 
-func BenchmarkSmokeStep(b *testing.B) {
+func BenchmarkStep(b *testing.B) {
 	for _, sz := range [][2]int{{5, 1}, {1000, 10}, {100000, 100}} {
 		n, d := sz[0], sz[1]
 		X := make([]float64, n*d)
@@ -42,7 +42,7 @@ func BenchmarkSmokeStep(b *testing.B) {
 	}
 }
 
-func BenchmarkSmokeMLP(b *testing.B) {
+func BenchmarkStepMLP(b *testing.B) {
 	n, d, k := 128, 64, 10
 	X := make([]float64, n*d)
 	Y := make([]float64, n*k)
