@@ -205,3 +205,25 @@ func TestOptimizersCommand(t *testing.T) {
 		assert.Contains(t, out, "\n"+name+" ")
 	}
 }
+
+// Ctrl-C cancels the command's context (signal.NotifyContext in main); the
+// run stops between steps and writes a checkpoint that --init resumes.
+func TestInterruptWritesCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	ckpt := filepath.Join(dir, "ckpt.json")
+	root := newRoot()
+	var out, errb bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetArgs([]string{"train", "--dataset", "multi", "--optimizer", "adam", "--epochs", "50", "--out", ckpt, "--quiet"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.NoError(t, root.ExecuteContext(ctx))
+	assert.Contains(t, errb.String(), "interrupted; checkpoint saved to "+ckpt)
+	assert.Contains(t, out.String(), "stopped:   interrupted")
+	b, err := os.ReadFile(ckpt)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"optimizer": {`)
+	_, _, err = runCLI(t, "train", "--dataset", "multi", "--optimizer", "adam", "--epochs", "50", "--init", ckpt, "--quiet")
+	assert.NoError(t, err)
+}
