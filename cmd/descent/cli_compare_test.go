@@ -14,7 +14,7 @@ import (
 
 func TestCompareLearningRatesWithPlot(t *testing.T) {
 	png := filepath.Join(t.TempDir(), "lrs.png")
-	out, _, err := execDescent(t, "compare", "--dataset", "line", "--loss", "half-mse", "--lrs", "0.01, 0.1,0.5",
+	out, _, err := runCLI(t, "compare", "--dataset", "line", "--loss", "half-mse", "--lrs", "0.01, 0.1,0.5",
 		"--epochs", "300", "--plot", png, "--time=false")
 	require.NoError(t, err, "a diverged variant is a row, not an error")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -32,7 +32,7 @@ func TestCompareLearningRatesWithPlot(t *testing.T) {
 
 func TestCompareOptimizersJSON(t *testing.T) {
 	svg := filepath.Join(t.TempDir(), "opts.svg")
-	out, _, err := execDescent(t, "compare", "--dataset", "multi", "--standardize", "--optimizers", "gd,momentum,adam",
+	out, _, err := runCLI(t, "compare", "--dataset", "multi", "--standardize", "--optimizers", "gd,momentum,adam",
 		"--lr", "0.05", "--epochs", "30", "--batch-size", "10", "--json", "--plot", svg, "--loss-target", "0.5")
 	require.NoError(t, err)
 	var got struct {
@@ -90,7 +90,7 @@ func TestCompareErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, err := execDescent(t, append(append([]string{}, line...), c.args...)...)
+			_, _, err := runCLI(t, append(append([]string{}, line...), c.args...)...)
 			assert.EqualError(t, err, c.want)
 		})
 	}

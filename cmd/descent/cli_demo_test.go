@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -25,19 +24,6 @@ func init() {
 func updateGolden() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
-}
-
-// execDescent runs the command line in-process: stdout, stderr and the
-// error main would print as "descent: <err>".
-func execDescent(t *testing.T, args ...string) (string, string, error) {
-	t.Helper()
-	root := newRoot()
-	var out, errb bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	return out.String(), errb.String(), err
 }
 
 // checkGolden compares got with testdata/name, or rewrites it under -update.
@@ -74,7 +60,7 @@ func TestDemoGolden(t *testing.T) {
 			if c.long && testing.Short() {
 				t.Skip("long demo: skipped under -short")
 			}
-			out, stderr, err := execDescent(t, c.args...)
+			out, stderr, err := runCLI(t, c.args...)
 			require.NoError(t, err)
 			assert.Empty(t, stderr)
 			checkGolden(t, "demo_"+c.name+".golden", out)
@@ -83,14 +69,14 @@ func TestDemoGolden(t *testing.T) {
 }
 
 func TestDemoList(t *testing.T) {
-	out, _, err := execDescent(t, "demo", "--list")
+	out, _, err := runCLI(t, "demo", "--list")
 	require.NoError(t, err)
 	checkGolden(t, "demo_list.golden", out)
 }
 
 func TestDemoPlots(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pictures")
-	out, _, err := execDescent(t, "demo", "lr-sensitivity", "--plots", dir, "--timings")
+	out, _, err := runCLI(t, "demo", "lr-sensitivity", "--plots", dir, "--timings")
 	require.NoError(t, err)
 	path := filepath.Join(dir, "lr-sensitivity.png")
 	assert.Contains(t, out, "plot: "+path+"\n")
@@ -111,7 +97,7 @@ func TestDemoErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, err := execDescent(t, c.args...)
+			_, _, err := runCLI(t, c.args...)
 			assert.EqualError(t, err, c.want)
 		})
 	}

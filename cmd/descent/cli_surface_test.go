@@ -25,7 +25,7 @@ func isPNG(t *testing.T, path string) bool {
 
 func TestSurfaceHills(t *testing.T) {
 	png := filepath.Join(t.TempDir(), "hills.png")
-	out, _, err := execDescent(t, "surface", "--objective", "hills", "--starts", "0.5,0.5; 2,0", "--grad-tol", "1e-6", "--steps", "400", "--plot", png)
+	out, _, err := runCLI(t, "surface", "--objective", "hills", "--starts", "0.5,0.5; 2,0", "--grad-tol", "1e-6", "--steps", "400", "--plot", png)
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 6)
@@ -52,7 +52,7 @@ func TestSurfaceHills(t *testing.T) {
 
 func TestSurfaceDataDefaults(t *testing.T) {
 	svg := filepath.Join(t.TempDir(), "line.svg")
-	out, _, err := execDescent(t, "surface", "--dataset", "line", "--loss", "half-mse", "--lr", "0.05", "--steps", "50", "--plot", svg)
+	out, _, err := runCLI(t, "surface", "--dataset", "line", "--loss", "half-mse", "--lr", "0.05", "--steps", "50", "--plot", svg)
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.Equal(t, "linear on line (5 rows × 1 feature), loss half-mse, surface over (W, b)", lines[0])
@@ -67,7 +67,7 @@ func TestSurfaceDataDefaults(t *testing.T) {
 
 func TestSurfaceRosenbrockDiverges(t *testing.T) {
 	png := filepath.Join(t.TempDir(), "r.png")
-	out, _, err := execDescent(t, "surface", "--objective", "rosenbrock", "--lr", "0.1", "--starts", "-1.2,1", "--plot", png)
+	out, _, err := runCLI(t, "surface", "--objective", "rosenbrock", "--lr", "0.1", "--starts", "-1.2,1", "--plot", png)
 	require.NoError(t, err, "a diverged path is a row, not an error")
 	assert.Regexp(t, `(?m)^\(-1\.2, 1\) +\(\S+, \S+\) +\S+ +\d+ +diverged$`, out)
 	assert.True(t, isPNG(t, png))
@@ -105,7 +105,7 @@ func TestSurfaceErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, err := execDescent(t, append([]string{"surface"}, c.args...)...)
+			_, _, err := runCLI(t, append([]string{"surface"}, c.args...)...)
 			require.Error(t, err)
 			if strings.HasPrefix(c.want, "data: unknown") {
 				assert.True(t, strings.HasPrefix(err.Error(), c.want), "got %q", err)
