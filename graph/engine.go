@@ -418,11 +418,8 @@ func (x *exec[T]) work(w int, kind programKind, xs, ys []T, lo, hi, n int) {
 	if hi-lo < n {
 		block = x.splitBlock
 	}
-	for r := lo; r < hi; r += block {
-		end := min(hi, r+block)
-		if hi-end < block/2 { // fold a short tail into this block
-			end = hi
-		}
+	for r, end := lo, lo; r < hi; r = end {
+		end = blockEnd(r, hi, block)
 		p, err := x.prog(w, kind, end-r)
 		if err != nil {
 			x.errs[w] = err
@@ -444,11 +441,17 @@ func (x *exec[T]) work(w int, kind programKind, xs, ys []T, lo, hi, n int) {
 				}
 			}
 		}
-		r = end - block
-		if end == hi {
-			break
-		}
 	}
+}
+
+// blockEnd is where the row block that starts at r ends: block rows on,
+// or hi when fewer than half a block would be left for a last one.
+func blockEnd(r, hi, block int) int {
+	end := min(hi, r+block)
+	if hi-end < block/2 {
+		end = hi
+	}
+	return end
 }
 
 func (x *exec[T]) predict(X []float64, n int, out []float64) error {
@@ -459,11 +462,8 @@ func (x *exec[T]) predict(X []float64, n int, out []float64) error {
 	if x.e.spec.RowMean {
 		step = max(x.block, 1)
 	}
-	for r := 0; r < max(n, 1); r += step {
-		end := min(n, r+step)
-		if n-end < step/2 {
-			end = n
-		}
+	for r, end := 0, 0; r < n; r = end {
+		end = blockEnd(r, n, step)
 		p, err := x.prog(0, kindPredict, end-r)
 		if err != nil {
 			return err
@@ -476,10 +476,6 @@ func (x *exec[T]) predict(X []float64, n int, out []float64) error {
 		for i, v := range p.vals[p.pred] {
 			out[r*k+i] = float64(v)
 		}
-		if end == n {
-			break
-		}
-		r = end - step
 	}
 	return nil
 }
