@@ -125,23 +125,6 @@ func halfMSE(x, y []float64, w, b float64) float64 {
 	return s / float64(2*len(x))
 }
 
-// spansDecades reports whether the positive values span more than two
-// decades, when a log scale reads better.
-func spansDecades(v ...[]float64) bool {
-	lo, hi := 0.0, 0.0
-	for _, s := range v {
-		for _, x := range s {
-			if x > 0 && (lo == 0 || x < lo) {
-				lo = x
-			}
-			if x > hi && x < 1e300 {
-				hi = x
-			}
-		}
-	}
-	return lo > 0 && hi/lo > 100
-}
-
 // f4 formats v with 4 decimals and f6 with 6 significant digits, printing
 // a value that rounds to zero as 0 with no minus sign.
 func f4(v float64) string { return noNegZero(fmt.Sprintf("%.4f", v)) }

@@ -32,8 +32,20 @@ type Problem struct {
 func DefaultLoss(m Model) string {
 	switch m.(type) {
 	case Logistic:
-		return "bce"
+		return DefaultLossFor("logistic")
 	case Softmax:
+		return DefaultLossFor("softmax")
+	}
+	return DefaultLossFor("")
+}
+
+// DefaultLossFor is DefaultLoss for a model spec as Parse reads it, before
+// the model is built: bce for logistic, xent for softmax, mse otherwise.
+func DefaultLossFor(spec string) string {
+	switch spec {
+	case "logistic":
+		return "bce"
+	case "softmax":
 		return "xent"
 	}
 	return "mse"

@@ -94,14 +94,7 @@ func (j *Job) Prepare() (*Prepared, error) {
 	}
 	loss := j.Loss
 	if loss == "" {
-		switch spec {
-		case "logistic":
-			loss = "bce"
-		case "softmax":
-			loss = "xent"
-		default:
-			loss = "mse"
-		}
+		loss = models.DefaultLossFor(spec)
 	}
 	info, err := ops.LossInfo(loss)
 	if err != nil {

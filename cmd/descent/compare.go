@@ -178,7 +178,7 @@ func plotComparison(path string, job *train.Job, c *train.Comparison) error {
 		return fmt.Errorf("--plot: every run diverged at its first step; there is no curve to draw")
 	}
 	if !logY {
-		logY = spansDecades(calm)
+		logY = plot.SpansDecades(calm)
 	}
 	title := fmt.Sprintf("Loss by epoch: %s on %s", job.Model, job.Data.Name)
 	return plot.Lines(path, series, plot.Options{Title: title, XLabel: "epoch", YLabel: "loss J", LogY: logY})

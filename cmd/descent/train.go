@@ -142,17 +142,5 @@ func plotLoss(path string, res *train.Outcome) error {
 	for i := range series {
 		series[i].X = xs[:len(series[i].Y)]
 	}
-	return plot.Lines(path, series, plot.Options{Title: "Loss by epoch", XLabel: "epoch", YLabel: "loss J", LogY: spansDecades(res.Result.EpochLoss)})
-}
-
-// spansDecades reports whether positive values span more than two decades.
-func spansDecades(v []float64) bool {
-	lo, hi := 0.0, 0.0
-	for _, x := range v {
-		if x > 0 && (lo == 0 || x < lo) {
-			lo = x
-		}
-		hi = max(hi, x)
-	}
-	return lo > 0 && hi/lo > 100
+	return plot.Lines(path, series, plot.Options{Title: "Loss by epoch", XLabel: "epoch", YLabel: "loss J", LogY: plot.SpansDecades(res.Result.EpochLoss)})
 }
