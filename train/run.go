@@ -112,15 +112,24 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Run trains the engine's parameters with opt on tr. val may be nil.
+// Run trains the engine's parameters with opt on tr. val may be nil. For an
+// objective of the parameters alone (an engine with no features and no
+// targets), tr is the empty Data{} and every epoch is one step.
 // Cancelling ctx ends the run between steps with status Interrupted. The
 // parameters the engine holds afterwards are the run's result: on
 // divergence, the last ones whose loss and gradients were finite; after
 // early stopping, the ones with the best validation loss.
 func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data, cfg Config, hooks ...Hook) (*Result, error) {
 	start := time.Now()
-	if err := tr.check("training"); err != nil {
-		return nil, err
+	spec := e.Spec()
+	objective := spec.Features == 0 && spec.Targets == 0
+	switch {
+	case objective && (tr.N != 0 || val != nil):
+		return nil, fmt.Errorf("train: an objective of the parameters alone takes no data, got a training set of %d rows", tr.N)
+	case !objective:
+		if err := tr.check("training"); err != nil {
+			return nil, err
+		}
 	}
 	if val != nil {
 		if err := val.check("validation"); err != nil {
@@ -135,22 +144,28 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 	}
 	full := cfg.BatchSize == 0 || cfg.BatchSize == tr.N
 	shuffle := !cfg.NoShuffle && !full
-	batcher, err := data.NewBatcher(tr.N, cfg.BatchSize, shuffle, cfg.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	for i := 0; i < cfg.StartEpoch; i++ {
-		batcher.Epoch() // replay the shuffles so a resumed run sees the same batches
+	direct := objective || (full && cfg.NoShuffle)
+	epoch := func() [][]int { return [][]int{nil} } // an objective: one step, no rows
+	if !objective {
+		batcher, err := data.NewBatcher(tr.N, cfg.BatchSize, shuffle, cfg.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		for i := 0; i < cfg.StartEpoch; i++ {
+			batcher.Epoch() // replay the shuffles so a resumed run sees the same batches
+		}
+		epoch = batcher.Epoch
 	}
 	r := &loop{e: e, opt: opt, tr: tr, hooks: hooks, params: e.Params(), grads: e.Grads()}
 	r.backup = cloneParams(r.params)
-	if !full || !cfg.NoShuffle {
+	if !direct {
 		b := max(cfg.BatchSize, 1)
 		if full {
 			b = tr.N
 		}
 		r.xb, r.yb = make([]float64, b*tr.D), make([]float64, b*tr.T)
 	}
+	var err error
 	res := &Result{Status: MaxEpochs, ValLoss: math.NaN(), Epochs: cfg.StartEpoch}
 	best, bestEpoch := math.Inf(1), cfg.StartEpoch
 	var bestParams map[string][]float64
@@ -159,13 +174,13 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 run:
 	for ep := cfg.StartEpoch + 1; ep <= cfg.epochs(); ep++ {
 		var epochLoss float64
-		for _, idx := range batcher.Epoch() {
+		for _, idx := range epoch() {
 			if ctx.Err() != nil {
 				res.Status = Interrupted
 				break run
 			}
 			steps++
-			loss, st, err := r.step(ep, steps, idx, full && cfg.NoShuffle, cfg.GradTol)
+			loss, st, err := r.step(ep, steps, idx, direct, cfg.GradTol)
 			if err != nil {
 				return nil, err
 			}
@@ -178,7 +193,11 @@ run:
 					break run
 				}
 			}
-			epochLoss += loss * float64(len(idx)) / float64(tr.N)
+			if objective {
+				epochLoss = loss
+			} else {
+				epochLoss += loss * float64(len(idx)) / float64(tr.N)
+			}
 			if st != nil {
 				break run
 			}

@@ -252,3 +252,19 @@ func TestStatusStrings(t *testing.T) {
 		assert.Equal(t, want, s.String())
 	}
 }
+
+func TestRunObjective(t *testing.T) {
+	e, err := models.Problem{Model: models.Rosenbrock{X0: -1.2, Y0: 1}}.Engine(graph.Options{})
+	require.NoError(t, err)
+	tr := NewTrace(e.Spec().Params)
+	res, err := Run(context.Background(), e, sgd{0.001}, Data{}, nil, Config{Epochs: 100000, GradTol: 1e-6}, tr)
+	require.NoError(t, err)
+	assert.Equal(t, GradientTolerance, res.Status)
+	assert.Len(t, tr.Rows, res.Steps, "one step per epoch")
+	assert.InDelta(t, 1, e.Params()["x"][0], 1e-5)
+	assert.InDelta(t, 1, e.Params()["y"][0], 1e-5)
+	assert.Less(t, res.Loss, 1e-10)
+
+	_, err = Run(context.Background(), e, sgd{0.001}, lineData(t), nil, Config{})
+	assert.EqualError(t, err, "train: an objective of the parameters alone takes no data, got a training set of 5 rows")
+}

@@ -2,11 +2,9 @@ package train
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/descent-ml/descent/graph"
 	"github.com/descent-ml/descent/models"
@@ -208,12 +206,11 @@ func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop Confi
 		return Path{}, err
 	}
 	trace := NewTrace(s.e.Spec().Params)
-	var res *Result
-	if s.data == nil {
-		res, err = s.runObjective(ctx, o, loop, trace)
-	} else {
-		res, err = Run(ctx, s.e, Adapt(o), *s.data, nil, loop, trace)
+	var tr Data // an objective takes none
+	if s.data != nil {
+		tr = *s.data
 	}
+	res, err := Run(ctx, s.e, Adapt(o), tr, nil, loop, trace)
 	if err != nil {
 		return Path{}, err
 	}
@@ -223,90 +220,6 @@ func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop Confi
 		p.X, p.Y = append(p.X, p.End[0]), append(p.Y, p.End[1])
 	}
 	return p, nil
-}
-
-// runObjective is Run for an objective of the parameters alone, which
-// takes no data: one step per epoch.
-func (s *Surface) runObjective(ctx context.Context, o *optimizers.Optimizer, cfg Config, hooks ...Hook) (*Result, error) {
-	start := time.Now()
-	if err := cfg.Validate(1); err != nil {
-		return nil, err
-	}
-	params, grads := s.e.Params(), s.e.Grads()
-	backup := cloneParams(params)
-	res := &Result{Status: MaxEpochs, ValLoss: math.NaN()}
-	diverge := func(step int, what string, v float64) {
-		copyParams(params, backup)
-		res.Status = Diverged
-		res.Diverged = &Divergence{Epoch: step, Step: step, What: what, Value: v,
-			Hint: "the learning rate is probably too large for this surface; lower it"}
-	}
-	prev := math.NaN()
-	opt := Adapt(o)
-run:
-	for step := 1; step <= cfg.epochs(); step++ {
-		if ctx.Err() != nil {
-			res.Status = Interrupted
-			break
-		}
-		res.Steps = step
-		loss, err := s.e.Step(nil, nil, 0)
-		if err != nil {
-			return nil, err
-		}
-		if !isFinite(loss) {
-			diverge(step, "loss", loss)
-			break
-		}
-		var sq float64
-		for _, p := range s.e.Spec().Params {
-			g := grads[p.Name]
-			if !allFinite(g) {
-				diverge(step, "gradient of "+p.Name, math.NaN())
-				break run
-			}
-			for _, v := range g {
-				sq += v * v
-			}
-		}
-		info := Step{Epoch: step, Step: step, Loss: loss, GradNorm: math.Sqrt(sq), LR: o.LR(), Params: params, Grads: grads}
-		for _, h := range hooks {
-			if err := h.OnStep(&info); err != nil {
-				if errors.Is(err, ErrStop) {
-					res.Status = Stopped
-					break run
-				}
-				return nil, err
-			}
-		}
-		res.Epochs = step
-		res.EpochLoss = append(res.EpochLoss, loss)
-		if cfg.GradTol > 0 && info.GradNorm < cfg.GradTol {
-			res.Status = GradientTolerance
-			break
-		}
-		cloneInto(backup, params)
-		if err := opt.Step(params, grads); err != nil {
-			return nil, err
-		}
-		for _, p := range s.e.Spec().Params {
-			if !allFinite(params[p.Name]) {
-				diverge(step, "parameter "+p.Name+" after the update", math.NaN())
-				break run
-			}
-		}
-		if cfg.Tol > 0 && math.Abs(loss-prev) < cfg.Tol {
-			res.Status = LossTolerance
-			break
-		}
-		prev = loss
-	}
-	var err error
-	if res.Loss, err = s.e.Loss(nil, nil, 0); err != nil {
-		return nil, err
-	}
-	res.Duration = time.Since(start)
-	return res, nil
 }
 
 // PathBounds returns the smallest box holding every finite iterate of the
