@@ -15,6 +15,9 @@ type Dataset struct {
 	X        []float64 // N×D row-major
 	Y        []float64 // N
 	N, D     int
+	// Shape is the per-row input shape, such as [1 28 28] for images
+	// (C, H, W); its product is D. Nil means a flat row of D features.
+	Shape []int
 
 	src   string // file name used in error positions; "" when built by hand
 	lines []int  // file line of each row (len N), or nil
@@ -38,7 +41,7 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	s := &Dataset{
 		Name: d.Name, Features: d.Features, Target: d.Target, src: d.src,
 		X: make([]float64, len(idx)*d.D), Y: make([]float64, len(idx)),
-		N: len(idx), D: d.D,
+		N: len(idx), D: d.D, Shape: d.Shape,
 	}
 	d.Gather(idx, s.X, s.Y)
 	if d.lines != nil {
