@@ -17,6 +17,9 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 	name := op.String()
 	out := p.vals[s]
 	shapeOf := func(i int) tensor.Shape { return p.shapes[in[i]] }
+	if f, err := nativeKernel(p, n, in, out); f != nil || err != nil {
+		return f, err
+	}
 	switch fmt.Sprintf("%T", op) {
 	case "gorgonia.constantScalar", "gorgonia.constantTensor":
 		if v := n.Value(); v != nil {
