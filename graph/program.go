@@ -95,6 +95,9 @@ func compile[T Float](spec *Spec, n int, kind programKind) (p *program[T], err e
 	}
 	var grads G.Nodes
 	if kind == kindTrain {
+		if err := checkAffects(g, loss, pnodes, spec.Params); err != nil {
+			return nil, err
+		}
 		if grads, err = G.Grad(loss, pnodes...); err != nil {
 			return nil, fmt.Errorf("graph: differentiating the loss: %w (does every parameter affect the loss?)", err)
 		}
@@ -144,8 +147,10 @@ func newNode(g *G.ExprGraph, dt tensor.Dtype, shape []int, name string) *G.Node 
 		return G.NewScalar(g, dt, G.WithName(name))
 	case 1:
 		return G.NewVector(g, dt, G.WithShape(shape...), G.WithName(name))
-	default:
+	case 2:
 		return G.NewMatrix(g, dt, G.WithShape(shape...), G.WithName(name))
+	default:
+		return G.NewTensor(g, dt, len(shape), G.WithShape(shape...), G.WithName(name))
 	}
 }
 
@@ -181,3 +186,25 @@ func (p *program[T]) run() (err error) {
 
 // bind points a data slot at caller-owned storage, without copying.
 func (p *program[T]) bind(slot int, v []T) { p.vals[slot] = v }
+
+// checkAffects names the first parameter the loss does not depend on, which
+// Gorgonia would only report as a non-differentiable map.
+func checkAffects(g *G.ExprGraph, loss *G.Node, pnodes G.Nodes, params []Param) error {
+	seen := map[*G.Node]bool{}
+	stack := []*G.Node{loss}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		stack = append(stack, children(g, n)...)
+	}
+	for i, pn := range pnodes {
+		if !seen[pn] {
+			return fmt.Errorf("graph: parameter %q (shape %v) does not affect the loss, so it has no gradient", params[i].Name, params[i].Shape)
+		}
+	}
+	return nil
+}

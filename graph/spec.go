@@ -90,9 +90,6 @@ func (s *Spec) validate() error {
 			return fmt.Errorf("graph: parameter %q is declared twice", p.Name)
 		}
 		seen[p.Name] = true
-		if len(p.Shape) > 2 {
-			return fmt.Errorf("graph: parameter %q has shape %v; at most 2 dimensions are supported", p.Name, p.Shape)
-		}
 		for _, d := range p.Shape {
 			if d <= 0 {
 				return fmt.Errorf("graph: parameter %q has shape %v; every dimension must be positive", p.Name, p.Shape)
