@@ -13,15 +13,20 @@ const batcherStream = 0xba7c4e5
 // With batch size 0 an epoch is one full batch of all n rows; with 1 it is
 // n single-row batches (SGD); with b it is ⌈n/b⌉ batches of b rows, the last
 // one smaller when b does not divide n (it is kept, not dropped). With
-// shuffle on, each epoch permutes 0..n−1 afresh with a math/rand/v2 PCG
-// generator seeded by seed, so the same seed gives the same sequence of
-// epochs; with shuffle off every epoch is 0, 1, …, n−1 in order.
+// shuffle on, epoch e permutes 0..n−1 with a math/rand/v2 PCG generator
+// seeded by (seed, e), so an epoch's order is a pure function of the seed
+// and its number: a resumed run, or any rank of a data-parallel run, gets
+// the same batches without replaying earlier epochs. With shuffle off
+// every epoch is 0, 1, …, n−1 in order.
 type Batcher struct {
 	n, size int
+	seed    uint64
+	pcg     *rand.PCG
 	rng     *rand.Rand // nil when not shuffling
 	perm    []int
 	batches [][]int
 	swap    func(i, j int)
+	next    int // the epoch Epoch returns next
 }
 
 // NewBatcher returns a Batcher over n rows. n must be positive and
@@ -41,7 +46,7 @@ func NewBatcher(n, batchSize int, shuffle bool, seed uint64) (*Batcher, error) {
 	if size == 0 {
 		size = n
 	}
-	b := &Batcher{n: n, size: size, perm: make([]int, n)}
+	b := &Batcher{n: n, size: size, seed: seed, perm: make([]int, n)}
 	for i := range b.perm {
 		b.perm[i] = i
 	}
@@ -51,22 +56,32 @@ func NewBatcher(n, batchSize int, shuffle bool, seed uint64) (*Batcher, error) {
 		b.batches = append(b.batches, b.perm[lo:hi:hi])
 	}
 	if shuffle {
-		b.rng = rand.New(rand.NewPCG(seed, batcherStream))
+		b.pcg = rand.NewPCG(seed, batcherStream)
+		b.rng = rand.New(b.pcg)
 		b.swap = func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] }
 	}
 	return b, nil
 }
 
-// Epoch returns the next epoch's batches. The result and its slices belong
-// to the Batcher: they are overwritten by the next call to Epoch, and must
-// not be modified. Epoch allocates nothing.
+// Epoch returns the next epoch's batches: EpochAt(0), then EpochAt(1), …
 func (b *Batcher) Epoch() [][]int {
+	e := b.next
+	b.next++
+	return b.EpochAt(e)
+}
+
+// EpochAt returns the batches of epoch e (0-based). The result and its
+// slices belong to the Batcher: they are overwritten by the next call, and
+// must not be modified. EpochAt allocates nothing.
+func (b *Batcher) EpochAt(e int) [][]int {
 	if b.rng != nil {
 		for i := range b.perm {
 			b.perm[i] = i
 		}
+		b.pcg.Seed(b.seed, batcherStream^(uint64(e)*0x9e3779b97f4a7c15))
 		b.rng.Shuffle(b.n, b.swap)
 	}
+	b.next = e + 1
 	return b.batches
 }
 

@@ -44,7 +44,7 @@ func TestNoAccumulation(t *testing.T) {
 			t.Run(c.name+"/"+dt.String(), func(t *testing.T) {
 				p := c.p
 				p.Dtype = dt
-				spec, err := p.Spec()
+				spec, err := traced(p.Spec())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -52,7 +52,7 @@ func TestNoAccumulation(t *testing.T) {
 				if c.n > 0 {
 					X, Y = draw(spec, "real", c.n, 41)
 					if p.LossName() == "xent" {
-						Y = onehot(42, c.n, spec.Targets)
+						Y = onehot(42, c.n, spec.TargetSize())
 					}
 				}
 				e := newEngine(t, spec, c.opt, randomParams(spec, 1, -1, 1))
@@ -92,7 +92,7 @@ func TestGradsFollowParams(t *testing.T) {
 			t.Run(c.name+"/"+dt.String(), func(t *testing.T) {
 				p := c.p
 				p.Dtype = dt
-				spec, err := p.Spec()
+				spec, err := traced(p.Spec())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -100,7 +100,7 @@ func TestGradsFollowParams(t *testing.T) {
 				if c.n > 0 {
 					X, Y = draw(spec, "real", c.n, 43)
 					if p.LossName() == "xent" {
-						Y = onehot(44, c.n, spec.Targets)
+						Y = onehot(44, c.n, spec.TargetSize())
 					}
 				}
 				e := newEngine(t, spec, c.opt, randomParams(spec, 1, -1, 1))
@@ -130,7 +130,7 @@ func TestGradsFollowParams(t *testing.T) {
 func TestGradsAreOverwritten(t *testing.T) {
 	for _, opt := range []graph.Options{{Workers: 1}, {Workers: 3, BlockRows: 64}} {
 		t.Run(fmt.Sprintf("workers=%d", opt.Workers), func(t *testing.T) {
-			spec, err := models.Problem{Model: models.Linear{Features: 2}}.Spec()
+			spec, err := traced(models.Problem{Model: models.Linear{Features: 2}}.Spec())
 			if err != nil {
 				t.Fatal(err)
 			}

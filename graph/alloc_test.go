@@ -51,7 +51,7 @@ func TestStepAllocations(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			spec, err := models.Problem{Model: c.m, Dtype: c.dt}.Spec()
+			spec, err := traced(models.Problem{Model: c.m, Dtype: c.dt}.Spec())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func TestPredictAllocations(t *testing.T) {
 	}
 	for _, n := range []int{5, 20000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			spec, err := models.Problem{Model: models.Linear{Features: 10}}.Spec()
+			spec, err := traced(models.Problem{Model: models.Linear{Features: 10}}.Spec())
 			if err != nil {
 				t.Fatal(err)
 			}

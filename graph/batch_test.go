@@ -59,14 +59,14 @@ func dataCases() []dataCase {
 
 // draw returns n rows of X and Y for spec, with a fixed seed.
 func draw(spec graph.Spec, target string, n int, seed uint64) (X, Y []float64) {
-	X = uniform(seed, n*spec.Features, -2, 2)
+	X = uniform(seed, n*spec.InputSize(), -2, 2)
 	switch target {
 	case "bits":
-		Y = bits(seed+1, n*spec.Targets)
+		Y = bits(seed+1, n*spec.TargetSize())
 	case "onehot":
-		Y = onehot(seed+1, n, spec.Targets)
+		Y = onehot(seed+1, n, spec.TargetSize())
 	default:
-		Y = uniform(seed+1, n*spec.Targets, -2, 2)
+		Y = uniform(seed+1, n*spec.TargetSize(), -2, 2)
 	}
 	return X, Y
 }
@@ -109,11 +109,11 @@ func TestPartialLastBatch(t *testing.T) {
 			t.Run(c.name+"/"+dt.String(), func(t *testing.T) {
 				p := c.p
 				p.Dtype = dt
-				spec, err := p.Spec()
+				spec, err := traced(p.Spec())
 				if err != nil {
 					t.Fatal(err)
 				}
-				d, k := spec.Features, spec.Targets
+				d, k := spec.InputSize(), spec.TargetSize()
 				X, Y := draw(spec, c.target, 10, 21)
 				params := randomParams(spec, 5, -0.5, 0.5)
 				e := newEngine(t, spec, graph.Options{Workers: 1}, params)
@@ -202,7 +202,7 @@ func TestBlockSplitting(t *testing.T) {
 			t.Run(c.name+"/"+dt.String(), func(t *testing.T) {
 				p := c.p
 				p.Dtype = dt
-				spec, err := p.Spec()
+				spec, err := traced(p.Spec())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -218,7 +218,7 @@ func TestBlockSplitting(t *testing.T) {
 				tol := tolFor(dt)
 				if dt == tensor.Float32 {
 					p.Dtype = tensor.Float64
-					spec64, err := p.Spec()
+					spec64, err := traced(p.Spec())
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -309,7 +309,7 @@ func TestBlockSplitting(t *testing.T) {
 // with more workers than blocks still covers every row once.
 func TestSplitThreshold(t *testing.T) {
 	p := models.Problem{Model: models.Softmax{Features: 5, Classes: 3}}
-	spec, err := p.Spec()
+	spec, err := traced(p.Spec())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +343,7 @@ func TestSplitThreshold(t *testing.T) {
 // row by row, against X·W + b computed here.
 func TestPredictSplitMatchesHand(t *testing.T) {
 	const n, d = 1003, 4
-	spec, err := models.Problem{Model: models.Linear{Features: d}}.Spec()
+	spec, err := traced(models.Problem{Model: models.Linear{Features: d}}.Spec())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestSplitCompileIsRaceFree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec, err := models.Problem{Model: m, Loss: "huber"}.Spec()
+	spec, err := traced(models.Problem{Model: m, Loss: "huber"}.Spec())
 	if err != nil {
 		t.Fatal(err)
 	}

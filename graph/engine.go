@@ -1,23 +1,33 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gorgonia.org/tensor"
 )
 
-// Engine owns a problem's parameters and runs its differentiated graph.
-// Parameters and gradients are float64 slices keyed by name, in row-major
-// order; an optimizer updates Params in place between steps.
+// Engine owns a problem's parameters and buffers and runs its
+// differentiated graph. Parameters, gradients and buffers are float64
+// slices keyed by full name, in row-major order; an optimizer updates
+// Params in place between steps.
 //
-// An Engine is not safe for concurrent use by several goroutines.
+// An Engine is not safe for concurrent use: a second goroutine that calls
+// it while a call is running gets an error instead of a silently wrong
+// result.
 type Engine struct {
-	spec   Spec
-	params map[string][]float64
-	grads  map[string][]float64
-	exec   executor
+	spec    Spec
+	decls   decls
+	params  map[string][]float64
+	grads   map[string][]float64
+	buffers map[string][]float64
+	steps   int64
+	exec    executor
+	busy    atomic.Bool
 }
 
 // Options tune how an Engine runs a batch. The zero value is the default.
@@ -38,30 +48,95 @@ type executor interface {
 	init(n int) error
 }
 
-// New validates spec, builds its graph once for a first check, and returns
-// an Engine whose parameters hold their initial values.
-func New(spec Spec, opt Options) (*Engine, error) {
+// ErrConcurrent is returned when an Engine is called from a second
+// goroutine while a call is running.
+var ErrConcurrent = errors.New("graph: the engine is already running a step on another goroutine; an Engine is not safe for concurrent use (build one per goroutine)")
+
+// Trace builds spec's graph once and returns spec with Params listing
+// every parameter, those declared up front and those Forward declares, in
+// declaration order and with their initial values, and the buffers.
+func Trace(spec Spec) (Spec, []Param, error) {
+	d, err := trace(&spec)
+	if err != nil {
+		return Spec{}, nil, err
+	}
+	spec.Params = d.params
+	return spec, d.buffers, nil
+}
+
+func trace(spec *Spec) (*decls, error) {
 	if err := spec.validate(); err != nil {
 		return nil, err
 	}
+	n := 0
+	if spec.HasData() {
+		n = 1
+	}
+	kind := kindPredict
+	if spec.Loss != nil {
+		kind = kindTrain
+	}
+	var b *builder
+	var err error
+	if spec.dtype() == tensor.Float32 {
+		_, b, err = compile[float32](spec, nil, n, kind)
+	} else {
+		_, b, err = compile[float64](spec, nil, n, kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &decls{batchwise: b.batchwise}
+	given := map[string]Param{}
+	for _, p := range spec.Params {
+		given[p.Name] = p
+	}
+	for _, p := range b.params {
+		v := make([]float64, p.Size())
+		if g, ok := given[p.Name]; ok {
+			copy(v, g.Init)
+		} else if v, err = initValues(p, b.inits[p.Name], spec.Seed); err != nil {
+			return nil, err
+		}
+		p.Init = v
+		d.params = append(d.params, p)
+	}
+	for _, p := range b.buffers {
+		if p.Init, err = initValues(p, b.inits[p.Name], spec.Seed); err != nil {
+			return nil, err
+		}
+		d.buffers = append(d.buffers, p)
+	}
+	return d, nil
+}
+
+// New validates spec, builds its graph once to find the parameters and
+// buffers Forward declares (and to surface a model error now), and returns
+// an Engine whose parameters hold their initial values.
+func New(spec Spec, opt Options) (*Engine, error) {
 	if opt.Workers < 0 || opt.BlockRows < 0 {
 		return nil, fmt.Errorf("graph: Workers and BlockRows must be >= 0, got %d and %d", opt.Workers, opt.BlockRows)
 	}
-	e := &Engine{spec: spec, params: map[string][]float64{}, grads: map[string][]float64{}}
-	for _, p := range spec.Params {
-		v := make([]float64, p.Size())
-		copy(v, p.Init)
-		e.params[p.Name] = v
+	d, err := trace(&spec)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{spec: spec, decls: *d, params: map[string][]float64{}, grads: map[string][]float64{}, buffers: map[string][]float64{}}
+	for _, p := range d.params {
+		e.params[p.Name] = append([]float64(nil), p.Init...)
 		e.grads[p.Name] = make([]float64, p.Size())
 	}
+	for _, p := range d.buffers {
+		e.buffers[p.Name] = append([]float64(nil), p.Init...)
+	}
+	e.spec.Params = d.params
 	if spec.dtype() == tensor.Float32 {
 		e.exec = newExec[float32](e, opt)
 	} else {
 		e.exec = newExec[float64](e, opt)
 	}
-	// Build the graph once now, so a model error surfaces here.
 	n := 0
-	if spec.Features > 0 || spec.Targets > 0 {
+	if spec.HasData() {
 		n = 1
 	}
 	if err := e.exec.init(n); err != nil {
@@ -70,8 +145,12 @@ func New(spec Spec, opt Options) (*Engine, error) {
 	return e, nil
 }
 
-// Spec returns the problem the engine was built from.
+// Spec returns the problem the engine was built from, its Params being
+// every parameter (declared up front or by Forward) with its initial values.
 func (e *Engine) Spec() Spec { return e.spec }
+
+// BufferSpecs lists the buffers Forward declared, with their initial values.
+func (e *Engine) BufferSpecs() []Param { return e.decls.buffers }
 
 // Params returns the parameter values, keyed by name. The slices are the
 // engine's own: writing them changes the next step.
@@ -81,24 +160,68 @@ func (e *Engine) Params() map[string][]float64 { return e.params }
 // They are overwritten, never accumulated, by the next Step.
 func (e *Engine) Grads() map[string][]float64 { return e.grads }
 
-// Outputs is the number of prediction columns.
+// Buffers returns the buffer values (non-trainable state), keyed by name.
+// A training Step updates them; Loss and Predict only read them.
+func (e *Engine) Buffers() map[string][]float64 { return e.buffers }
+
+// Steps is the number of training steps taken (restored by SetSteps). It
+// keys the random streams of stochastic layers.
+func (e *Engine) Steps() int64 { return e.steps }
+
+// SetSteps sets the step count, for a resumed run.
+func (e *Engine) SetSteps(n int64) error {
+	if n < 0 {
+		return fmt.Errorf("graph: the step count must be >= 0, got %d", n)
+	}
+	e.steps = n
+	return nil
+}
+
+// Outputs is the number of values in one row of the prediction.
 func (e *Engine) Outputs() int { return e.exec.outputs() }
 
-// Step runs forward and backward on a batch of n rows: X is n×Features and Y
-// is n×Targets, row-major. It returns the loss; Grads then holds ∂J/∂θ for
-// every parameter. For an objective without data, pass nil, nil, 0.
+// Batchwise reports whether the model computes statistics across the rows
+// of a training batch, so that batches are never split into row blocks.
+func (e *Engine) Batchwise() bool { return e.decls.batchwise }
+
+func (e *Engine) enter() error {
+	if !e.busy.CompareAndSwap(false, true) {
+		return ErrConcurrent
+	}
+	return nil
+}
+
+func (e *Engine) leave() { e.busy.Store(false) }
+
+// Step runs forward and backward in training mode on a batch of n rows: X
+// is (n, Input...) and Y is (n, Target...), row-major. It returns the loss;
+// Grads then holds ∂J/∂θ for every parameter, and the buffers hold their
+// updated values. For an objective without data, pass nil, nil, 0.
 func (e *Engine) Step(X, Y []float64, n int) (float64, error) {
+	if err := e.enter(); err != nil {
+		return 0, err
+	}
+	defer e.leave()
 	if err := e.checkData(X, Y, n); err != nil {
 		return 0, err
 	}
 	if err := e.checkTargets(Y, n); err != nil {
 		return 0, err
 	}
-	return e.exec.run(X, Y, n, true)
+	loss, err := e.exec.run(X, Y, n, true)
+	if err == nil {
+		e.steps++
+	}
+	return loss, err
 }
 
-// Loss evaluates the loss on a batch without computing gradients.
+// Loss evaluates the loss on a batch in evaluation mode, without computing
+// gradients or updating buffers.
 func (e *Engine) Loss(X, Y []float64, n int) (float64, error) {
+	if err := e.enter(); err != nil {
+		return 0, err
+	}
+	defer e.leave()
 	if err := e.checkData(X, Y, n); err != nil {
 		return 0, err
 	}
@@ -108,10 +231,14 @@ func (e *Engine) Loss(X, Y []float64, n int) (float64, error) {
 	return e.exec.run(X, Y, n, false)
 }
 
-// Predict writes the model's prediction for the n rows of X into out,
-// which must hold n×Outputs values; nil out allocates it.
+// Predict writes the model's prediction (evaluation mode) for the n rows of
+// X into out, which must hold n×Outputs values; nil out allocates it.
 func (e *Engine) Predict(X []float64, n int, out []float64) ([]float64, error) {
-	if e.spec.Features == 0 {
+	if err := e.enter(); err != nil {
+		return nil, err
+	}
+	defer e.leave()
+	if !e.spec.HasData() {
 		return nil, fmt.Errorf("graph: an objective without data has no prediction; use Loss")
 	}
 	if err := e.checkData(X, nil, n); err != nil {
@@ -119,6 +246,9 @@ func (e *Engine) Predict(X []float64, n int, out []float64) ([]float64, error) {
 	}
 	k := e.exec.outputs()
 	if out == nil {
+		if k > 0 && n > MaxValues/k {
+			return nil, fmt.Errorf("graph: a prediction of %d rows × %d outputs has more than %d values", n, k, MaxValues)
+		}
 		out = make([]float64, n*k)
 	}
 	if len(out) != n*k {
@@ -130,32 +260,41 @@ func (e *Engine) Predict(X []float64, n int, out []float64) ([]float64, error) {
 // SetParams copies values into the named parameters, checking each size.
 // Parameters not named keep their values.
 func (e *Engine) SetParams(values map[string][]float64) error {
+	return setNamed("parameter", e.params, values)
+}
+
+// SetBuffers copies values into the named buffers, checking each size.
+func (e *Engine) SetBuffers(values map[string][]float64) error {
+	return setNamed("buffer", e.buffers, values)
+}
+
+func setNamed(what string, dst, values map[string][]float64) error {
 	for name, v := range values {
-		dst, ok := e.params[name]
+		d, ok := dst[name]
 		if !ok {
-			return fmt.Errorf("graph: no parameter %q", name)
+			return fmt.Errorf("graph: no %s %q", what, name)
 		}
-		if len(v) != len(dst) {
-			return fmt.Errorf("graph: parameter %q has %d values, got %d", name, len(dst), len(v))
+		if len(v) != len(d) {
+			return fmt.Errorf("graph: %s %q has %d values, got %d", what, name, len(d), len(v))
 		}
 	}
 	for name, v := range values {
-		copy(e.params[name], v)
+		copy(dst[name], v)
 	}
 	return nil
 }
 
 // checkTargets refuses a missing Y where the loss needs one.
 func (e *Engine) checkTargets(Y []float64, n int) error {
-	if e.spec.Targets > 0 && Y == nil {
-		return fmt.Errorf("graph: the loss needs Y (%d rows × %d targets), got none", n, e.spec.Targets)
+	if e.spec.HasData() && e.spec.Loss != nil && Y == nil {
+		return fmt.Errorf("graph: the loss needs Y (%d rows × %v), got none", n, e.spec.Target)
 	}
 	return nil
 }
 
 func (e *Engine) checkData(X, Y []float64, n int) error {
 	s := &e.spec
-	if s.Features == 0 && s.Targets == 0 {
+	if !s.HasData() {
 		if n != 0 || X != nil || Y != nil {
 			return fmt.Errorf("graph: this objective takes no data, got %d rows", n)
 		}
@@ -164,13 +303,29 @@ func (e *Engine) checkData(X, Y []float64, n int) error {
 	if n <= 0 {
 		return fmt.Errorf("graph: a batch needs at least one row, got %d", n)
 	}
-	if len(X) != n*s.Features {
-		return fmt.Errorf("graph: X has %d values, want %d rows × %d features = %d", len(X), n, s.Features, n*s.Features)
+	d, t := s.InputSize(), s.TargetSize()
+	if n > MaxValues/d || n > MaxValues/t {
+		return fmt.Errorf("graph: a batch of %d rows is too large (more than %d values)", n, MaxValues)
 	}
-	if Y != nil && len(Y) != n*s.Targets {
-		return fmt.Errorf("graph: Y has %d values, want %d rows × %d targets = %d", len(Y), n, s.Targets, n*s.Targets)
+	if len(X) != n*d {
+		return fmt.Errorf("graph: X has %d values, want %d rows × %s = %d", len(X), n, shapeWords(s.Input, "features"), n*d)
+	}
+	if Y != nil && len(Y) != n*t {
+		return fmt.Errorf("graph: Y has %d values, want %d rows × %s = %d", len(Y), n, shapeWords(s.Target, "targets"), n*t)
 	}
 	return nil
+}
+
+// shapeWords renders a row shape for a message: "3 features", "1×8×8".
+func shapeWords(shape []int, unit string) string {
+	if len(shape) == 1 {
+		return fmt.Sprintf("%d %s", shape[0], unit)
+	}
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = fmt.Sprint(d)
+	}
+	return strings.Join(parts, "×")
 }
 
 // exec runs programs of element type T. Programs are compiled lazily, one
@@ -181,6 +336,8 @@ type exec[T Float] struct {
 	block   int
 	pw      []map[progKey]*program[T] // per worker
 	p32     [][]T                     // float32 copies of the parameters
+	b32     [][]T                     // float32 copies of the buffers
+	bwise   map[programKind]bool      // whether a kind's build is batchwise
 	xT, yT  []T                       // float32 copies of the batch
 	acc     [][][]float64             // per worker, per parameter
 	lossAcc []float64
@@ -204,9 +361,9 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 	}
 	b := opt.BlockRows
 	if b == 0 {
-		b = max(64, (256<<10)/8/max(1, e.spec.Features))
+		b = max(64, (256<<10)/8/max(1, e.spec.InputSize()))
 	}
-	x := &exec[T]{e: e, workers: w, block: b}
+	x := &exec[T]{e: e, workers: w, block: b, bwise: map[programKind]bool{}}
 	// A split batch's blocks stay small enough that no matrix product in
 	// them reaches gonum's parallel threshold (4 tiles of 64×64), so the
 	// workers do not start goroutines of their own.
@@ -237,6 +394,10 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 		for j, p := range e.spec.Params {
 			x.p32[j] = make([]T, p.Size())
 		}
+		x.b32 = make([][]T, len(e.decls.buffers))
+		for j, p := range e.decls.buffers {
+			x.b32[j] = make([]T, p.Size())
+		}
 	}
 	return x
 }
@@ -264,11 +425,12 @@ func (x *exec[T]) prog(w int, kind programKind, n int) (*program[T], error) {
 	if p, ok := x.pw[w][k]; ok {
 		return p, nil
 	}
-	p, err := compile[T](&x.e.spec, n, kind)
+	p, b, err := compile[T](&x.e.spec, &x.e.decls, n, kind)
 	if err != nil {
 		return nil, err
 	}
 	x.pw[w][k] = p
+	x.bwise[kind] = b.batchwise
 	return p, nil
 }
 
@@ -299,32 +461,75 @@ func (x *exec[T]) data(X, Y []float64) ([]T, []T) {
 	return x.xT, nil
 }
 
-// bindParams points the program's parameter slots at the master values
-// (float64) or at their float32 copies.
+// bindParams points the program's parameter and buffer slots at the
+// master values (float64) or at their float32 copies, and sets the step.
 func (x *exec[T]) bindParams(p *program[T]) {
 	for j, prm := range x.e.spec.Params {
+		if p.params[j] < 0 {
+			continue
+		}
 		if x.p32 != nil {
 			p.bind(p.params[j], x.p32[j])
 			continue
 		}
 		p.bind(p.params[j], any(x.e.params[prm.Name]).([]T))
 	}
+	for j, buf := range x.e.decls.buffers {
+		if p.buffers[j] < 0 {
+			continue
+		}
+		if x.b32 != nil {
+			p.bind(p.buffers[j], x.b32[j])
+			continue
+		}
+		p.bind(p.buffers[j], any(x.e.buffers[buf.Name]).([]T))
+	}
+	if p.step >= 0 {
+		p.vals[p.step][0] = T(x.e.steps)
+	}
 }
 
 func (x *exec[T]) syncParams() {
+	if x.p32 == nil {
+		return
+	}
 	for j, prm := range x.e.spec.Params {
-		if x.p32 != nil {
-			convert(x.p32[j], x.e.params[prm.Name])
+		convert(x.p32[j], x.e.params[prm.Name])
+	}
+	for j, buf := range x.e.decls.buffers {
+		convert(x.b32[j], x.e.buffers[buf.Name])
+	}
+}
+
+// applyUpdates copies a training program's new buffer values into the
+// buffers.
+func (x *exec[T]) applyUpdates(p *program[T]) {
+	for _, u := range p.updates {
+		dst := x.e.buffers[x.e.decls.buffers[u.buffer].Name]
+		for i, v := range p.vals[u.slot] {
+			dst[i] = float64(v)
 		}
 	}
+}
+
+// batchwise reports whether builds of kind compute statistics across rows,
+// learning it from a one-row build the first time.
+func (x *exec[T]) batchwise(kind programKind) (bool, error) {
+	if b, ok := x.bwise[kind]; ok {
+		return b, nil
+	}
+	if _, err := x.prog(0, kind, 1); err != nil {
+		return false, err
+	}
+	return x.bwise[kind], nil
 }
 
 // split reports how many workers a batch of n rows uses; 1 means no split.
 // split reports how many workers a batch of n rows uses. Work per row is
 // taken to be about the parameter count (one multiply-add per weight each
 // way), and a worker is worth starting only for parallelWork of it.
-func (x *exec[T]) split(n int) int {
-	if !x.e.spec.RowMean || x.workers <= 1 {
+func (x *exec[T]) split(n int, kind programKind) int {
+	if bw, err := x.batchwise(kind); !x.e.spec.RowMean || x.workers <= 1 || bw || err != nil {
 		return 1
 	}
 	per := max(1, x.paramValues)
@@ -343,8 +548,12 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 	if train {
 		kind = kindTrain
 	}
-	w := x.split(n)
-	if w == 1 && (n < 2*x.block || !x.e.spec.RowMean) { // one program over all rows
+	w := x.split(n, kind)
+	bw, err := x.batchwise(kind)
+	if err != nil {
+		return 0, err
+	}
+	if w == 1 && (n < 2*x.block || !x.e.spec.RowMean || bw) { // one program over all rows
 		p, err := x.prog(0, kind, n)
 		if err != nil {
 			return 0, err
@@ -361,6 +570,7 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 					g[i] = float64(v)
 				}
 			}
+			x.applyUpdates(p)
 		}
 		return float64(p.vals[p.loss][0]), nil
 	}
@@ -396,10 +606,12 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 func (x *exec[T]) bindData(p *program[T], xs, ys []T, lo, hi int) {
 	s := &x.e.spec
 	if p.x >= 0 {
-		p.bind(p.x, xs[lo*s.Features:hi*s.Features])
+		d := s.InputSize()
+		p.bind(p.x, xs[lo*d:hi*d])
 	}
 	if p.y >= 0 && ys != nil {
-		p.bind(p.y, ys[lo*s.Targets:hi*s.Targets])
+		t := s.TargetSize()
+		p.bind(p.y, ys[lo*t:hi*t])
 	}
 }
 
@@ -459,7 +671,9 @@ func (x *exec[T]) predict(X []float64, n int, out []float64) error {
 	xs, _ := x.data(X, nil)
 	k := x.nout
 	step := n
-	if x.e.spec.RowMean {
+	if bw, err := x.batchwise(kindPredict); err != nil {
+		return err
+	} else if !bw {
 		step = max(x.block, 1)
 	}
 	for r, end := 0, 0; r < n; r = end {

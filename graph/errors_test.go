@@ -41,7 +41,7 @@ func firstErr(spec graph.Spec, opt graph.Options, n int) error {
 	}
 	var X, Y []float64
 	if n > 0 {
-		X, Y = make([]float64, n*spec.Features), make([]float64, n*spec.Targets)
+		X, Y = make([]float64, n*spec.InputSize()), make([]float64, n*spec.TargetSize())
 	}
 	if _, err := e.Step(X, Y, n); err != nil {
 		return fmt.Errorf("Step: %w", err)
@@ -54,7 +54,7 @@ func scalarSpec(params []graph.Param, f func(s *graph.Scope) (*G.Node, error)) g
 }
 
 func okForward(s *graph.Scope) (*G.Node, error) {
-	x, err := s.Param("x")
+	x, err := s.Lookup("x")
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,10 @@ func engineErrCases() []errCase {
 		{"setparams/size", withEngine(func(e *graph.Engine) error {
 			return e.SetParams(map[string][]float64{"W": {1, 2}})
 		}), []string{`"W"`, "3 values", "got 2"}},
-		{"spec/no-params", func() error { return firstErr(graph.Spec{Forward: okForward}, graph.Options{}, 0) }, []string{"no parameters"}},
+		{"spec/no-params", func() error {
+			return firstErr(graph.Spec{Forward: func(s *graph.Scope) (*G.Node, error) { return G.NewConstant(1.0), nil }}, graph.Options{}, 0)
+		}, []string{"no parameters"}},
+		{"spec/lookup-undeclared", func() error { return firstErr(graph.Spec{Forward: okForward}, graph.Options{}, 0) }, []string{`no parameter "x"`}},
 		{"spec/no-forward", func() error { return firstErr(graph.Spec{Params: x}, graph.Options{}, 0) }, []string{"no Forward"}},
 		{"spec/duplicate-name", func() error {
 			return firstErr(scalarSpec([]graph.Param{{Name: "x"}, {Name: "x"}}, okForward), graph.Options{}, 0)
@@ -159,9 +162,17 @@ func engineErrCases() []errCase {
 		}, []string{"float64 or float32", "int"}},
 		{"spec/negative-features", func() error {
 			s := scalarSpec(x, okForward)
-			s.Features = -1
+			s.Input, s.Target = []int{-1}, []int{1}
 			return firstErr(s, graph.Options{}, 0)
 		}, []string{"-1"}},
+		{"spec/huge-input", func() error {
+			s := scalarSpec(x, okForward)
+			s.Input, s.Target = []int{1 << 20, 1 << 20, 1 << 20}, []int{1}
+			return firstErr(s, graph.Options{}, 0)
+		}, []string{"more than"}},
+		{"spec/huge-parameter", func() error {
+			return firstErr(scalarSpec([]graph.Param{{Name: "w", Shape: []int{1 << 30, 1 << 30}}}, okForward), graph.Options{}, 0)
+		}, []string{`"w"`, "more than"}},
 		{"options/negative-workers", func() error { return firstErr(scalarSpec(x, okForward), graph.Options{Workers: -2}, 0) }, []string{"-2"}},
 		{"options/negative-block", func() error { return firstErr(scalarSpec(x, okForward), graph.Options{BlockRows: -5}, 0) }, []string{"-5"}},
 		{"forward/panics-on-shape-mismatch", func() error {
@@ -170,7 +181,7 @@ func engineErrCases() []errCase {
 			}), graph.Options{}, 0)
 		}, []string{"(2, 3)", "(3, 2)"}},
 		{"forward/panics-for-one-batch-size", func() error {
-			spec, err := models.Problem{Model: models.Linear{Features: 3}}.Spec()
+			spec, err := traced(models.Problem{Model: models.Linear{Features: 3}}.Spec())
 			if err != nil {
 				return fmt.Errorf("unexpected: %w", err)
 			}
@@ -184,7 +195,7 @@ func engineErrCases() []errCase {
 			return firstErr(spec, graph.Options{}, 7)
 		}, []string{"7 rows", "no batches of 7"}},
 		{"forward/panics-in-split-worker", func() error {
-			spec, err := models.Problem{Model: models.Linear{Features: 3}}.Spec()
+			spec, err := traced(models.Problem{Model: models.Linear{Features: 3}}.Spec())
 			if err != nil {
 				return fmt.Errorf("unexpected: %w", err)
 			}
@@ -205,7 +216,7 @@ func engineErrCases() []errCase {
 		}, []string{"no node"}},
 		{"forward/unknown-param", func() error {
 			return firstErr(scalarSpec(x, func(s *graph.Scope) (*G.Node, error) {
-				w, err := s.Param("w")
+				w, err := s.Lookup("w")
 				if err != nil {
 					return nil, err
 				}
@@ -221,7 +232,7 @@ func engineErrCases() []errCase {
 			}), graph.Options{}, 0)
 		}, []string{"scalar", "(3)"}},
 		{"forward/non-scalar-loss", func() error {
-			spec, err := models.Problem{Model: models.Linear{Features: 3}}.Spec()
+			spec, err := traced(models.Problem{Model: models.Linear{Features: 3}}.Spec())
 			if err != nil {
 				return fmt.Errorf("unexpected: %w", err)
 			}
@@ -241,19 +252,19 @@ func engineErrCases() []errCase {
 			return firstErr(s, graph.Options{}, 0)
 		}, []string{"float"}},
 		{"forward/feature-count-mismatch", func() error {
-			spec, err := models.Problem{Model: models.Linear{Features: 3}}.Spec()
+			spec, err := traced(models.Problem{Model: models.Linear{Features: 3}}.Spec())
 			if err != nil {
 				return fmt.Errorf("unexpected: %w", err)
 			}
-			spec.Features = 2
+			spec.Input = []int{2}
 			return firstErr(spec, graph.Options{}, 4)
 		}, []string{"(1, 2)", "(3, 1)", "2 features against 3"}},
 		{"forward/prediction-target-mismatch", func() error {
-			spec, err := models.Problem{Model: models.Softmax{Features: 3, Classes: 2}}.Spec()
+			spec, err := traced(models.Problem{Model: models.Softmax{Features: 3, Classes: 2}}.Spec())
 			if err != nil {
 				return fmt.Errorf("unexpected: %w", err)
 			}
-			spec.Targets = 3
+			spec.Target = []int{3}
 			return firstErr(spec, graph.Options{}, 4)
 		}, []string{"(1, 2)", "(1, 3)"}},
 	}
@@ -297,7 +308,7 @@ func modelErrCases() []errCase {
 		{"problem/unknown-loss", spec(models.Problem{Model: models.Linear{Features: 3}, Loss: "hinge"}), []string{`"hinge"`, "mse"}},
 		{"problem/huber-negative-delta", spec(models.Problem{Model: models.Linear{Features: 3}, Loss: "huber", Delta: -1}), []string{"delta", "-1"}},
 		{"problem/negative-l2", spec(models.Problem{Model: models.Linear{Features: 3}, L2: -0.5}), []string{"l2", "-0.5"}},
-		{"problem/zero-features", spec(models.Problem{Model: models.Linear{}}), []string{"features > 0", "got 0"}},
+		{"problem/zero-features", spec(models.Problem{Model: models.Linear{}}), []string{"features > 0", "[]"}},
 	}
 }
 
@@ -382,7 +393,7 @@ func TestSetParamsIsAllOrNothing(t *testing.T) {
 func TestStepWithoutTargets(t *testing.T) {
 	for _, dt := range dtypes {
 		t.Run(dt.String(), func(t *testing.T) {
-			spec, err := models.Problem{Model: models.Linear{Features: 1}, Dtype: dt}.Spec()
+			spec, err := traced(models.Problem{Model: models.Linear{Features: 1}, Dtype: dt}.Spec())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -32,7 +32,7 @@ type equivCase struct {
 func problem(p models.Problem) func(dt tensor.Dtype) (graph.Spec, error) {
 	return func(dt tensor.Dtype) (graph.Spec, error) {
 		p.Dtype = dt
-		return p.Spec()
+		return traced(p.Spec())
 	}
 }
 
@@ -377,14 +377,14 @@ func TestEngineMatchesTapeMachine(t *testing.T) {
 				}
 				var X, Y []float64
 				if c.n > 0 {
-					X = uniform(17, c.n*spec.Features, -2, 2)
+					X = uniform(17, c.n*spec.InputSize(), -2, 2)
 					switch c.target {
 					case "real":
-						Y = uniform(19, c.n*spec.Targets, -2, 2)
+						Y = uniform(19, c.n*spec.TargetSize(), -2, 2)
 					case "bits":
-						Y = bits(19, c.n*spec.Targets)
+						Y = bits(19, c.n*spec.TargetSize())
 					case "onehot":
-						Y = onehot(19, c.n, spec.Targets)
+						Y = onehot(19, c.n, spec.TargetSize())
 					}
 				}
 				want, err := tapeRun(spec, params, X, Y, c.n)

@@ -50,7 +50,7 @@ func tape(spec graph.Spec, params map[string][]float64, X, Y []float64, n int, w
 	}()
 	dt := dtypeOf(spec)
 	g := G.NewGraph()
-	s := &graph.Scope{G: g, Dtype: dt, N: n, Params: map[string]*G.Node{}}
+	s := graph.NewScope(g, dt, n, withGrad)
 	var pnodes G.Nodes
 	for _, p := range spec.Params {
 		node, err := input(g, dt, p.Shape, p.Name, params[p.Name])
@@ -60,13 +60,13 @@ func tape(spec graph.Spec, params map[string][]float64, X, Y []float64, n int, w
 		s.Params[p.Name] = node
 		pnodes = append(pnodes, node)
 	}
-	if spec.Features > 0 {
-		if s.X, err = input(g, dt, []int{n, spec.Features}, "X", X); err != nil {
+	if spec.InputSize() > 0 {
+		if s.X, err = input(g, dt, []int{n, spec.InputSize()}, "X", X); err != nil {
 			return res, err
 		}
 	}
-	if spec.Targets > 0 {
-		if s.Y, err = input(g, dt, []int{n, spec.Targets}, "Y", Y); err != nil {
+	if spec.TargetSize() > 0 {
+		if s.Y, err = input(g, dt, []int{n, spec.TargetSize()}, "Y", Y); err != nil {
 			return res, err
 		}
 	}
@@ -99,7 +99,7 @@ func tape(spec graph.Spec, params map[string][]float64, X, Y []float64, n int, w
 		return res, err
 	}
 	res.loss = values(lv)[0]
-	if spec.Features > 0 {
+	if spec.InputSize() > 0 {
 		res.pred = values(pv)
 	}
 	for _, v := range gv {
@@ -192,7 +192,7 @@ func engineRun(t *testing.T, spec graph.Spec, opt graph.Options, params map[stri
 	if l != res.loss {
 		t.Errorf("Loss() = %v but Step() = %v on the same batch", l, res.loss)
 	}
-	if spec.Features > 0 {
+	if spec.InputSize() > 0 {
 		if res.pred, err = e.Predict(X, n, nil); err != nil {
 			t.Fatalf("Predict: %v", err)
 		}
@@ -346,4 +346,14 @@ func compare(t *testing.T, dt tensor.Dtype, spec graph.Spec, got, want result) f
 		check("prediction", got.pred, want.pred)
 	}
 	return worst
+}
+
+// traced fills spec.Params by tracing Forward once, for tests that read
+// the parameter list of a spec built by models.Problem.
+func traced(spec graph.Spec, err error) (graph.Spec, error) {
+	if err != nil {
+		return spec, err
+	}
+	s, _, err := graph.Trace(spec)
+	return s, err
 }

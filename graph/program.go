@@ -22,12 +22,15 @@ type program[T Float] struct {
 	shapes []tensor.Shape
 	code   []instr[T]
 
-	params []int // slot of each parameter, in Spec order
-	grads  []int // slot of each parameter's gradient (training programs)
-	x, y   int   // slots of X and Y, -1 without data
-	loss   int   // slot of the scalar loss, -1 for forward-only programs
-	pred   int   // slot of the prediction
-	n      int   // rows
+	params  []int    // slot of each parameter, in the engine's order (-1: unused)
+	grads   []int    // slot of each parameter's gradient (training programs)
+	buffers []int    // slot of each buffer, in the engine's order (-1: unused)
+	updates []update // buffer updates a training step makes
+	x, y    int      // slots of X and Y, -1 without data
+	step    int      // slot of the step counter, -1 if unused
+	loss    int      // slot of the scalar loss, -1 for forward-only programs
+	pred    int      // slot of the prediction
+	n       int      // rows
 
 	users   map[*G.Node][]*G.Node // consumers of each node, while linking
 	targets map[*G.Node]bool      // nodes read after a run
@@ -35,6 +38,9 @@ type program[T Float] struct {
 	expNegAbs map[int][]float64 // e^(−|x|) kept by softplus, by the slot of x
 	probs     map[int][]T       // probabilities kept by softmax, by its slot
 }
+
+// update copies a training step's new value of a buffer into it.
+type update struct{ slot, buffer int }
 
 type instr[T Float] struct {
 	node *G.Node
@@ -50,60 +56,85 @@ const (
 	kindPredict                    // prediction only
 )
 
+// decls are the parameters and buffers an engine adopted from its first
+// build; every later build must declare the same ones.
+type decls struct {
+	params, buffers []Param
+	batchwise       bool
+}
+
 // compile builds the graph for n rows, differentiates it when kind is
-// kindTrain, prunes it to what kind needs and allocates every buffer.
-// Panics from Gorgonia or from the model's own code become errors.
-func compile[T Float](spec *Spec, n int, kind programKind) (p *program[T], err error) {
+// kindTrain, prunes it to what kind needs and allocates every buffer. d is
+// nil for the first build, which traces what Forward declares (returned
+// in the builder). Panics from Gorgonia or from the model's own code
+// become errors.
+func compile[T Float](spec *Spec, d *decls, n int, kind programKind) (p *program[T], b *builder, err error) {
 	// Gorgonia's graph building touches package-level state (group
 	// counters, node caches), so graphs are built one at a time.
 	compileMu.Lock()
 	defer compileMu.Unlock()
 	defer func() {
 		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("graph: building the graph for a batch of %d rows: %v", n, r)
+			p, b, err = nil, nil, fmt.Errorf("graph: building the graph for a batch of %d rows: %v", n, r)
 		}
 	}()
 	dt := spec.dtype()
 	g := G.NewGraph()
-	s := &Scope{G: g, Dtype: dt, N: n, Params: make(map[string]*G.Node, len(spec.Params))}
-	pnodes := make(G.Nodes, len(spec.Params))
-	for i, prm := range spec.Params {
-		pnodes[i] = newNode(g, dt, prm.Shape, prm.Name)
-		s.Params[prm.Name] = pnodes[i]
+	s := newScope(g, dt, n, kind == kindTrain, spec.Seed)
+	b = s.b
+	for _, prm := range spec.Params {
+		if _, err := s.Param(prm.Name, prm.Shape, nil); err != nil {
+			return nil, nil, err
+		}
 	}
-	if spec.Features > 0 {
-		s.X = newNode(g, dt, []int{n, spec.Features}, "X")
-	}
-	if spec.Targets > 0 {
-		s.Y = newNode(g, dt, []int{n, spec.Targets}, "Y")
+	if spec.HasData() {
+		s.X = newNode(g, dt, append([]int{n}, spec.Input...), "X")
+		s.Y = newNode(g, dt, append([]int{n}, spec.Target...), "Y")
 	}
 	pred, err := spec.Forward(s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if pred == nil {
-		return nil, fmt.Errorf("graph: Forward returned no node")
+		return nil, nil, fmt.Errorf("graph: Forward returned no node")
+	}
+	params, buffers := b.params, b.buffers
+	if d != nil {
+		if msg := sameDecls("parameter", d.params, b.params); msg != "" {
+			return nil, nil, fmt.Errorf("graph: %s (Forward must declare the same parameters in every build and mode)", msg)
+		}
+		if msg := sameDecls("buffer", d.buffers, b.buffers); msg != "" {
+			return nil, nil, fmt.Errorf("graph: %s (Forward must declare the same buffers in every build and mode)", msg)
+		}
+		params, buffers = d.params, d.buffers
+	}
+	if len(params) == 0 {
+		return nil, nil, fmt.Errorf("graph: the problem has no parameters")
+	}
+	pnodes := make(G.Nodes, len(params))
+	for i, prm := range params {
+		pnodes[i] = s.Params[prm.Name]
 	}
 	loss := pred
 	if kind != kindPredict && spec.Loss != nil {
 		if loss, err = spec.Loss(s, pred); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if kind != kindPredict && !loss.IsScalar() {
-		return nil, fmt.Errorf("graph: the loss must be a scalar, got shape %v", loss.Shape())
+		return nil, nil, fmt.Errorf("graph: the loss must be a scalar, got shape %v", loss.Shape())
 	}
 	var grads G.Nodes
 	if kind == kindTrain {
-		if err := checkAffects(g, loss, pnodes, spec.Params); err != nil {
-			return nil, err
+		if err := checkAffects(g, loss, pnodes, params); err != nil {
+			return nil, nil, err
 		}
 		if grads, err = G.Grad(loss, pnodes...); err != nil {
-			return nil, fmt.Errorf("graph: differentiating the loss: %w (does every parameter affect the loss?)", err)
+			return nil, nil, fmt.Errorf("graph: differentiating the loss: %w (does every parameter affect the loss?)", err)
 		}
 		for i, gn := range grads {
 			if !gn.Shape().Eq(pnodes[i].Shape()) && sizeOf(gn.Shape()) != sizeOf(pnodes[i].Shape()) {
-				return nil, fmt.Errorf("graph: Gorgonia's gradient of %s has shape %v, the parameter has shape %v", spec.Params[i].Name, gn.Shape(), pnodes[i].Shape())
+				return nil, nil, fmt.Errorf("graph: Gorgonia's gradient of %s has shape %v, the parameter has shape %v", params[i].Name, gn.Shape(), pnodes[i].Shape())
 			}
 		}
 	}
@@ -112,12 +143,15 @@ func compile[T Float](spec *Spec, n int, kind programKind) (p *program[T], err e
 		targets = append(targets, loss)
 	}
 	targets = append(targets, grads...)
+	for _, name := range b.updateOrder {
+		targets = append(targets, b.updates[name])
+	}
 	p, err = link[T](g, dt, targets)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.n = n
-	p.x, p.y, p.loss = -1, -1, -1
+	p.x, p.y, p.loss, p.step = -1, -1, -1, -1
 	p.pred = p.slotOf(pred)
 	if kind != kindPredict {
 		p.loss = p.slotOf(loss)
@@ -128,9 +162,21 @@ func compile[T Float](spec *Spec, n int, kind programKind) (p *program[T], err e
 	if s.Y != nil {
 		p.y = p.slotOf(s.Y)
 	}
+	if b.step != nil {
+		p.step = p.slotOf(b.step)
+	}
 	p.params = make([]int, len(pnodes))
 	for i, pn := range pnodes {
 		p.params[i] = p.slotOf(pn)
+	}
+	p.buffers = make([]int, len(buffers))
+	bufIndex := map[string]int{}
+	for i, bf := range buffers {
+		p.buffers[i] = p.slotOf(b.bufNodes[bf.Name])
+		bufIndex[bf.Name] = i
+	}
+	for _, name := range b.updateOrder {
+		p.updates = append(p.updates, update{slot: p.slotOf(b.updates[name]), buffer: bufIndex[name]})
 	}
 	if kind == kindTrain {
 		p.grads = make([]int, len(grads))
@@ -138,7 +184,7 @@ func compile[T Float](spec *Spec, n int, kind programKind) (p *program[T], err e
 			p.grads[i] = p.slotOf(gn)
 		}
 	}
-	return p, nil
+	return p, b, nil
 }
 
 func newNode(g *G.ExprGraph, dt tensor.Dtype, shape []int, name string) *G.Node {

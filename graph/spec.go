@@ -7,8 +7,9 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Param is a named learnable parameter: its shape and its initial values
-// in row-major order. A nil Init means zeros.
+// Param is a named tensor of the problem: a learnable parameter, or a
+// buffer (non-trainable state such as batch norm's running mean). Init
+// holds its initial values in row-major order; nil means zeros.
 type Param struct {
 	Name  string
 	Shape []int
@@ -18,36 +19,25 @@ type Param struct {
 // Size is the number of values in the parameter (1 for a scalar).
 func (p Param) Size() int { return shapeSize(p.Shape) }
 
-// Scope is what a model sees while it builds its graph: the graph, the dtype,
-// the data placeholders and the parameter nodes. X is n×Features and Y is
-// n×Targets; both are nil for an objective of the parameters alone.
-type Scope struct {
-	G      *G.ExprGraph
-	Dtype  tensor.Dtype
-	N      int // rows in this batch (0 without data)
-	X, Y   *G.Node
-	Params map[string]*G.Node
-}
+// MaxValues bounds the values of one parameter, buffer or batch tensor
+// (2^31, 16 GiB of float64), so a hostile shape fails before anything is
+// allocated.
+const MaxValues = 1 << 31
 
-// Param returns the node of the named parameter, or an error naming it.
-func (s *Scope) Param(name string) (*G.Node, error) {
-	n, ok := s.Params[name]
-	if !ok {
-		return nil, fmt.Errorf("graph: no parameter %q", name)
-	}
-	return n, nil
-}
-
-// Spec describes a differentiable problem: parameters, data widths and the
-// two halves of the expression.
+// Spec describes a differentiable problem: its data shapes and the two
+// halves of the expression. Parameters are declared by Forward through the
+// Scope where they are used (Scope.Param); the engine finds them by
+// building the graph once. Params may also list some up front.
 type Spec struct {
 	// Dtype is tensor.Float64 or tensor.Float32. The zero value means Float64.
 	Dtype tensor.Dtype
-	// Params are the learnable parameters, in a fixed order.
+	// Params are parameters declared up front, in addition to those that
+	// Forward declares.
 	Params []Param
-	// Features and Targets are the columns of X and Y. Both are 0 for an
-	// objective of the parameters alone.
-	Features, Targets int
+	// Input and Target are the shapes of one row of X and of Y: X is
+	// (n, Input...) and Y is (n, Target...). Both are nil for an objective
+	// of the parameters alone.
+	Input, Target []int
 	// Forward builds the prediction from s.X and the parameters. For an
 	// objective without data it builds the objective itself.
 	Forward func(s *Scope) (*G.Node, error)
@@ -55,9 +45,30 @@ type Spec struct {
 	// prediction is the loss (objectives without data).
 	Loss func(s *Scope, pred *G.Node) (*G.Node, error)
 	// RowMean declares that the loss is a mean over rows of per-row terms,
-	// so a batch can be split into row blocks whose losses and gradients are
-	// averaged with weights rows/n. All of Descent's built-in losses are.
+	// so a batch may be split into row blocks whose losses and gradients are
+	// averaged with weights rows/n. A model that computes statistics across
+	// rows (batch norm) vetoes the split through Scope.Batchwise.
 	RowMean bool
+	// Seed seeds the initializers of parameters declared by Forward. Each
+	// parameter draws from its own stream, keyed by its full name, so adding
+	// a layer does not change the others' initial values.
+	Seed uint64
+}
+
+// InputSize is the number of values in one row of X (0 without data).
+func (s *Spec) InputSize() int { return dataSize(s.Input) }
+
+// TargetSize is the number of values in one row of Y (0 without data).
+func (s *Spec) TargetSize() int { return dataSize(s.Target) }
+
+// HasData reports whether the problem takes data (X and Y).
+func (s *Spec) HasData() bool { return s.Input != nil || s.Target != nil }
+
+func dataSize(shape []int) int {
+	if shape == nil {
+		return 0
+	}
+	return shapeSize(shape)
 }
 
 func (s *Spec) dtype() tensor.Dtype {
@@ -72,34 +83,72 @@ func (s *Spec) validate() error {
 	if dt != tensor.Float64 && dt != tensor.Float32 {
 		return fmt.Errorf("graph: dtype must be float64 or float32, got %v", dt)
 	}
-	if len(s.Params) == 0 {
-		return fmt.Errorf("graph: the problem has no parameters")
-	}
 	if s.Forward == nil {
 		return fmt.Errorf("graph: the problem has no Forward function")
 	}
-	if s.Features < 0 || s.Targets < 0 {
-		return fmt.Errorf("graph: Features and Targets must be >= 0, got %d and %d", s.Features, s.Targets)
+	if err := checkShape("X row", s.Input); err != nil {
+		return err
+	}
+	if err := checkShape("Y row", s.Target); err != nil {
+		return err
+	}
+	if s.HasData() && (len(s.Input) == 0 || len(s.Target) == 0) {
+		return fmt.Errorf("graph: a problem with data needs both an input shape and a target shape, got %v and %v", s.Input, s.Target)
 	}
 	seen := map[string]bool{}
 	for _, p := range s.Params {
-		if p.Name == "" {
-			return fmt.Errorf("graph: a parameter has an empty name")
+		if err := checkParam(p, "parameter"); err != nil {
+			return err
 		}
 		if seen[p.Name] {
 			return fmt.Errorf("graph: parameter %q is declared twice", p.Name)
 		}
 		seen[p.Name] = true
-		for _, d := range p.Shape {
-			if d <= 0 {
-				return fmt.Errorf("graph: parameter %q has shape %v; every dimension must be positive", p.Name, p.Shape)
-			}
-		}
 		if p.Init != nil && len(p.Init) != p.Size() {
 			return fmt.Errorf("graph: parameter %q has shape %v (%d values) but %d initial values", p.Name, p.Shape, p.Size(), len(p.Init))
 		}
 	}
 	return nil
+}
+
+func checkParam(p Param, what string) error {
+	if p.Name == "" {
+		return fmt.Errorf("graph: a %s has an empty name", what)
+	}
+	for _, d := range p.Shape {
+		if d <= 0 {
+			return fmt.Errorf("graph: %s %q has shape %v; every dimension must be positive", what, p.Name, p.Shape)
+		}
+	}
+	if _, ok := checkedSize(p.Shape); !ok {
+		return fmt.Errorf("graph: %s %q has shape %v, more than %d values", what, p.Name, p.Shape, MaxValues)
+	}
+	return nil
+}
+
+func checkShape(what string, shape []int) error {
+	for _, d := range shape {
+		if d <= 0 {
+			return fmt.Errorf("graph: the %s shape %v has a dimension <= 0", what, shape)
+		}
+	}
+	if _, ok := checkedSize(shape); !ok {
+		return fmt.Errorf("graph: the %s shape %v has more than %d values", what, shape, MaxValues)
+	}
+	return nil
+}
+
+// checkedSize multiplies the dimensions, reporting false past MaxValues
+// (or on a negative dimension) without overflowing.
+func checkedSize(shape []int) (int, bool) {
+	n := 1
+	for _, d := range shape {
+		if d < 0 || (d > 0 && n > MaxValues/d) {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, n <= MaxValues
 }
 
 func shapeSize(s []int) int {

@@ -4,30 +4,34 @@ import (
 	"fmt"
 	"math"
 
-	"gorgonia.org/gorgonia"
+	G "gorgonia.org/gorgonia"
 
 	"github.com/descent-ml/descent/graph"
 	"github.com/descent-ml/descent/models"
+	"github.com/descent-ml/descent/nn"
 )
 
-// Wave is y = a·sin(b·x) + c: three scalar parameters and a forward
-// expression. Gorgonia differentiates it; there is no gradient code.
+// Wave is y = a·sin(b·x) + c: three scalar parameters, each declared where
+// it is used, and a forward expression. Gorgonia differentiates it; there
+// is no gradient code.
 type Wave struct{}
 
-// Params declares the learnable parameters and where they start.
-func (Wave) Params() []graph.Param {
-	return []graph.Param{
-		{Name: "a", Init: []float64{1}},
-		{Name: "b", Init: []float64{1.2}},
-		{Name: "c", Init: []float64{0}},
+// Forward builds the prediction from the n×1 input x.
+func (Wave) Forward(s *graph.Scope, x *G.Node) (*G.Node, error) {
+	a, err := s.Param("a", nil, nn.Constant(1))
+	if err != nil {
+		return nil, err
 	}
-}
-
-// Forward builds the prediction from the n×1 input s.X.
-func (Wave) Forward(s *graph.Scope) (*gorgonia.Node, error) {
-	bx := gorgonia.Must(gorgonia.Mul(s.X, s.Params["b"]))
-	sin := gorgonia.Must(gorgonia.Sin(bx))
-	return gorgonia.Add(gorgonia.Must(gorgonia.Mul(sin, s.Params["a"])), s.Params["c"])
+	b, err := s.Param("b", nil, nn.Constant(1.2))
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Param("c", nil, nil) // nil: starts at zero
+	if err != nil {
+		return nil, err
+	}
+	sin := G.Must(G.Sin(G.Must(G.Mul(x, b))))
+	return G.Add(G.Must(G.Mul(sin, a)), c)
 }
 
 // ExampleModel defines a new model in a few lines and fits it by plain
@@ -40,7 +44,8 @@ func ExampleModel() {
 		Y[i] = 2*math.Sin(1.5*X[i]) + 0.5
 	}
 
-	e, err := models.Problem{Model: Wave{}, Features: 1, Outputs: 1}.Engine(graph.Options{})
+	prob := models.Problem{Model: Wave{}, Input: []int{1}, Target: []int{1}}
+	e, err := prob.Engine(graph.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -70,7 +70,12 @@ func ExampleParse() {
 			continue
 		}
 		fmt.Printf("%-8s", spec)
-		for _, p := range m.Params() {
+		e, err := models.Problem{Model: m}.Engine(graph.Options{})
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		for _, p := range e.Spec().Params {
 			fmt.Printf(" %s%v", p.Name, p.Shape)
 		}
 		fmt.Println()
@@ -79,6 +84,6 @@ func ExampleParse() {
 	// linear   W[4 1] b[1]
 	// models: model "poly:3" takes one feature, the data has 4
 	// softmax  W[4 3] b[3]
-	// mlp:16,8 W1[4 16] b1[16] W2[16 8] b2[8] W3[8 3] b3[3]
+	// mlp:16,8 0.weight[16 4] 0.bias[16] 2.weight[8 16] 2.bias[8] 4.weight[3 8] 4.bias[3]
 	// models: model "mlp:0": hidden sizes must be integers >= 1, as in mlp:64,32
 }

@@ -149,9 +149,18 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 		if objective {
 			X, Y, rows64 = nil, nil, 0
 		}
+		prob := Problem{Model: m, Loss: loss, L2: c.l2, Seed: opt.Seed}
+		if objective {
+			prob.Loss = ""
+		}
+		e64, err := prob.Engine(graph.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("models: gradcheck %s/%s: %w", c.model, c.loss, err)
+		}
+		params := e64.Spec().Params
 		// Random parameters, the same for both dtypes.
 		vals := map[string][]float64{}
-		for _, p := range m.Params() {
+		for _, p := range params {
 			v := make([]float64, p.Size())
 			for i := range v {
 				v[i] = rng.NormFloat64() * 0.7
@@ -161,18 +170,10 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 			}
 			vals[p.Name] = v
 		}
-		prob := Problem{Model: m, Loss: loss, L2: c.l2}
-		if objective {
-			prob.Loss = ""
-		}
-		e64, err := prob.Engine(graph.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("models: gradcheck %s/%s: %w", c.model, c.loss, err)
-		}
 		if err := e64.SetParams(vals); err != nil {
 			return nil, err
 		}
-		fdGrad, err := finiteDiff(e64, m.Params(), X, Y, rows64)
+		fdGrad, err := finiteDiff(e64, params, X, Y, rows64)
 		if err != nil {
 			return nil, err
 		}
@@ -198,10 +199,10 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 			if dt == tensor.Float32 {
 				row.HandTol, row.FDTol = Tol32, Tol32
 			}
-			row.FDErr = relErr(e.Grads(), fdGrad, m.Params())
+			row.FDErr = relErr(e.Grads(), fdGrad, params)
 			row.Pass = row.FDErr <= row.FDTol
 			if hand != nil {
-				h := relErr(e.Grads(), hand, m.Params())
+				h := relErr(e.Grads(), hand, params)
 				row.HandErr = &h
 				row.Pass = row.Pass && h <= row.HandTol
 			}

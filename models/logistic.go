@@ -14,13 +14,10 @@ type Logistic struct{ Features int }
 // Dims implements Sized.
 func (m Logistic) Dims() (int, int) { return m.Features, 1 }
 
-// Params implements Model.
-func (m Logistic) Params() []graph.Param { return Linear(m).Params() }
-
 // Forward implements Model.
-func (m Logistic) Forward(s *graph.Scope) (*G.Node, error) {
-	if err := checkPositive("logistic", "features", m.Features); err != nil {
-		return nil, err
+func (m Logistic) Forward(s *graph.Scope, x *G.Node) (*G.Node, error) {
+	if m.Features < 0 {
+		return nil, checkPositive("logistic", "features", m.Features)
 	}
-	return affine(s, s.X, "W", "b")
+	return affine(s, x, "logistic", m.Features, 1)
 }

@@ -2,22 +2,19 @@ package models
 
 import (
 	"fmt"
-	"math"
-	"math/rand/v2"
 
 	G "gorgonia.org/gorgonia"
 
 	"github.com/descent-ml/descent/graph"
-	"github.com/descent-ml/descent/ops"
+	"github.com/descent-ml/descent/nn"
 )
 
-// MLP is a multilayer perceptron with layers W1,b1,…,WL,bL, Wi of shape
-// (in,out), each applied as X·Wi + bi, the hidden layers followed by the
-// activation and the last one left linear (logits or a regression output).
-//
-// Weights start from a seeded draw: He et al. (2015) normal N(0, 2/in) for
-// relu, Glorot & Bengio (2010) uniform U(±√(6/(in+out))) for tanh and
-// sigmoid. Biases start at zero. The same seed gives the same weights.
+// MLP is a multilayer perceptron: the layer sequence
+// linear(H1) act linear(H2) act … linear(Outputs), the last layer left
+// linear (logits or a regression output). Its parameters carry PyTorch's
+// names for that nn.Sequential: "0.weight", "0.bias", "2.weight", …, each
+// weight (out, in) and every value drawn from U(±1/√in), PyTorch's default,
+// from Seed.
 type MLP struct {
 	Features, Outputs int
 	Hidden            []int
@@ -26,10 +23,10 @@ type MLP struct {
 	// Seed seeds the initial weights.
 	Seed uint64
 
-	params []graph.Param
+	seq *nn.Sequential
 }
 
-// NewMLP validates the sizes and draws the initial weights.
+// NewMLP validates the sizes and builds the layer sequence.
 func NewMLP(features, outputs int, hidden []int, activation string, seed uint64) (*MLP, error) {
 	if activation == "" {
 		activation = "relu"
@@ -43,55 +40,43 @@ func NewMLP(features, outputs int, hidden []int, activation string, seed uint64)
 	if err := checkPositive("mlp", "outputs", outputs); err != nil {
 		return nil, err
 	}
+	if len(hidden) > 64 {
+		return nil, fmt.Errorf("models: mlp has %d hidden layers, at most 64 are allowed", len(hidden))
+	}
 	for i, h := range hidden {
-		if h <= 0 {
-			return nil, fmt.Errorf("models: mlp hidden layer %d must have > 0 units, got %d", i+1, h)
+		if h <= 0 || h > 1<<16 {
+			return nil, fmt.Errorf("models: mlp hidden layer %d must have 1 to %d units, got %d", i+1, 1<<16, h)
 		}
 	}
 	m := &MLP{Features: features, Outputs: outputs, Hidden: append([]int(nil), hidden...), Activation: activation, Seed: seed}
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	sizes := append(append([]int{features}, hidden...), outputs)
-	for l := 0; l+1 < len(sizes); l++ {
-		in, out := sizes[l], sizes[l+1]
-		w := make([]float64, in*out)
-		for i := range w {
-			if activation == "relu" {
-				w[i] = rng.NormFloat64() * math.Sqrt(2/float64(in))
-			} else {
-				a := math.Sqrt(6 / float64(in+out))
-				w[i] = (2*rng.Float64() - 1) * a
-			}
+	m.seq = &nn.Sequential{}
+	for _, h := range hidden {
+		act, err := nn.New(activation)
+		if err != nil {
+			return nil, err
 		}
-		m.params = append(m.params,
-			graph.Param{Name: fmt.Sprintf("W%d", l+1), Shape: []int{in, out}, Init: w},
-			graph.Param{Name: fmt.Sprintf("b%d", l+1), Shape: []int{out}})
+		m.seq.Layers = append(m.seq.Layers, &nn.Linear{OutFeatures: h}, act)
 	}
+	m.seq.Layers = append(m.seq.Layers, &nn.Linear{OutFeatures: outputs})
 	return m, nil
 }
 
 // Dims implements Sized.
 func (m *MLP) Dims() (int, int) { return m.Features, m.Outputs }
 
-// Params implements Model.
-func (m *MLP) Params() []graph.Param { return m.params }
+// InitSeed implements Seeded.
+func (m *MLP) InitSeed() uint64 { return m.Seed }
+
+// Sequence is the MLP as an nn.Sequential.
+func (m *MLP) Sequence() *nn.Sequential { return m.seq }
 
 // Forward implements Model.
-func (m *MLP) Forward(s *graph.Scope) (*G.Node, error) {
-	act, err := ops.ActivationByName(m.Activation)
-	if err != nil {
-		return nil, err
+func (m *MLP) Forward(s *graph.Scope, x *G.Node) (*G.Node, error) {
+	if m.seq == nil {
+		return nil, fmt.Errorf("models: an MLP must be made with NewMLP")
 	}
-	h := s.X
-	layers := len(m.params) / 2
-	for l := 1; l <= layers; l++ {
-		if h, err = affine(s, h, fmt.Sprintf("W%d", l), fmt.Sprintf("b%d", l)); err != nil {
-			return nil, err
-		}
-		if l < layers {
-			if h, err = act(h); err != nil {
-				return nil, err
-			}
-		}
+	if x == nil || x.Dims() != 2 || x.Shape()[1] != m.Features {
+		return nil, fmt.Errorf("models: mlp takes X of shape (rows, %d), got %v", m.Features, shapeOf(x))
 	}
-	return h, nil
+	return m.seq.Forward(s, x)
 }

@@ -1,27 +1,27 @@
-// Package models holds Descent's models: each is its named learnable
-// parameters plus a forward function from X to a prediction, written as
-// Gorgonia graph operations. No model has gradient code; gradients come
-// from Gorgonia's reverse-mode differentiation in package graph.
+// Package models holds Descent's models: each is a forward function from
+// X to a prediction, written as Gorgonia graph operations, that declares
+// its parameters where it uses them. No model has gradient code; gradients
+// come from Gorgonia's reverse-mode differentiation in package graph.
 package models
 
 import (
-	"gorgonia.org/gorgonia"
-
-	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/nn"
 )
 
-// Model is a set of named parameters and a forward expression.
-type Model interface {
-	// Params lists the learnable parameters with their shapes and initial values.
-	Params() []graph.Param
-	// Forward builds the prediction from s.X and the parameter nodes.
-	Forward(s *graph.Scope) (*gorgonia.Node, error)
-}
+// Model is a module whose Forward builds the prediction from the data
+// node x (nil for an objective of the parameters alone).
+type Model = nn.Module
 
-// Sized is a model that knows its input and output widths.
+// Sized is a model that knows its input and output widths, so that a
+// Problem needs no Input and Target shapes for it.
 type Sized interface {
 	// Dims returns the number of input features and of prediction columns.
 	Dims() (inputs, outputs int)
+}
+
+// Seeded is a model that carries the seed of its initial values.
+type Seeded interface {
+	InitSeed() uint64
 }
 
 var (

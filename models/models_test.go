@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -25,21 +26,29 @@ func newMLP(t *testing.T, in, out int, hidden []int, act string, seed uint64) *m
 	return m
 }
 
+// paramsOf builds m's engine and returns its parameters with their
+// initial values.
+func paramsOf(t *testing.T, m models.Model) []graph.Param {
+	t.Helper()
+	e, err := models.Problem{Model: m}.Engine(graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Spec().Params
+}
+
 func TestMLPSeededInit(t *testing.T) {
 	for _, act := range []string{"relu", "tanh", "sigmoid"} {
 		t.Run(act, func(t *testing.T) {
-			a := newMLP(t, 6, 3, []int{8, 5}, act, 11).Params()
-			b := newMLP(t, 6, 3, []int{8, 5}, act, 11).Params()
-			c := newMLP(t, 6, 3, []int{8, 5}, act, 12).Params()
+			a := paramsOf(t, newMLP(t, 6, 3, []int{8, 5}, act, 11))
+			b := paramsOf(t, newMLP(t, 6, 3, []int{8, 5}, act, 11))
+			c := paramsOf(t, newMLP(t, 6, 3, []int{8, 5}, act, 12))
 			if !reflect.DeepEqual(a, b) {
 				t.Errorf("seed 11 twice gave different parameters")
 			}
 			for i := range a {
-				if a[i].Name[0] != 'W' {
-					continue
-				}
 				if slices.Equal(a[i].Init, c[i].Init) {
-					t.Errorf("%s: seeds 11 and 12 gave the same weights", a[i].Name)
+					t.Errorf("%s: seeds 11 and 12 gave the same values", a[i].Name)
 				}
 			}
 		})
@@ -58,54 +67,30 @@ func stats(v []float64) (mean, std float64) {
 	return mean, math.Sqrt(std / float64(len(v)-1))
 }
 
-// TestMLPHeInit checks relu layers against He et al. (2015): N(0, 2/in).
-// With 400000 draws the sample std is within 0.5% of σ with overwhelming
-// probability (its relative standard error is 1/√(2N) ≈ 0.11%).
-func TestMLPHeInit(t *testing.T) {
-	const in, out = 1000, 400
-	m := newMLP(t, in, out, nil, "relu", 5)
-	w := m.Params()[0].Init
-	mean, std := stats(w)
-	sigma := math.Sqrt(2.0 / in)
-	if math.Abs(std/sigma-1) > 0.005 {
-		t.Errorf("He init: sample std %.5f, want √(2/%d) = %.5f", std, in, sigma)
-	}
-	if math.Abs(mean) > 5*sigma/math.Sqrt(float64(len(w))) {
-		t.Errorf("He init: sample mean %.2g, want 0", mean)
-	}
-	// A normal has about 4.55% of its mass beyond 2σ.
-	beyond := 0
-	for _, x := range w {
-		if math.Abs(x) > 2*sigma {
-			beyond++
-		}
-	}
-	if f := float64(beyond) / float64(len(w)); math.Abs(f-0.0455) > 0.003 {
-		t.Errorf("He init: %.4f of weights beyond 2σ, a normal has 0.0455", f)
-	}
-}
-
-// TestMLPGlorotInit checks tanh and sigmoid layers against Glorot & Bengio
-// (2010): U(−a, a) with a = √(6/(in+out)), whose std is a/√3.
-func TestMLPGlorotInit(t *testing.T) {
-	for _, act := range []string{"tanh", "sigmoid"} {
+// TestMLPTorchInit checks every weight and bias against PyTorch's default
+// for Linear, U(±1/√in): every draw inside the bound, the largest close to
+// it, and the sample std within 1% of bound/√3.
+func TestMLPTorchInit(t *testing.T) {
+	for _, act := range []string{"relu", "tanh"} {
 		t.Run(act, func(t *testing.T) {
-			m := newMLP(t, 300, 200, []int{500}, act, 9)
-			for _, p := range m.Params() {
-				if p.Name[0] != 'W' {
-					continue
+			for _, p := range paramsOf(t, newMLP(t, 300, 200, []int{500}, act, 9)) {
+				in := 300
+				if strings.HasPrefix(p.Name, "2.") {
+					in = 500
 				}
-				in, out := p.Shape[0], p.Shape[1]
-				a := math.Sqrt(6 / float64(in+out))
+				a := 1 / math.Sqrt(float64(in))
 				var most float64
 				for _, x := range p.Init {
 					most = math.Max(most, math.Abs(x))
 				}
 				if most > a {
-					t.Errorf("%s: |w| reaches %.5f beyond the Glorot bound %.5f", p.Name, most, a)
+					t.Errorf("%s: |w| reaches %.5f beyond the bound 1/√%d = %.5f", p.Name, most, in, a)
 				}
-				if most < 0.999*a {
+				if most < 0.98*a {
 					t.Errorf("%s: |w| only reaches %.5f of the bound %.5f in %d draws", p.Name, most, a, len(p.Init))
+				}
+				if len(p.Init) < 10000 {
+					continue
 				}
 				mean, std := stats(p.Init)
 				if math.Abs(std/(a/math.Sqrt(3))-1) > 0.01 {
@@ -144,14 +129,14 @@ func TestParamShapes(t *testing.T) {
 		{"softmax", models.Softmax{Features: 4, Classes: 3}, []shaped{{"W", []int{4, 3}}, {"b", []int{3}}}, []string{"W", "b"}},
 		{"poly3", models.Poly{Degree: 3}, []shaped{{"W", []int{3, 1}}, {"b", []int{1}}}, []string{"W", "b"}},
 		{"mlp", newMLP(t, 5, 3, []int{7, 4}, "relu", 1), []shaped{
-			{"W1", []int{5, 7}}, {"b1", []int{7}}, {"W2", []int{7, 4}}, {"b2", []int{4}}, {"W3", []int{4, 3}}, {"b3", []int{3}}},
-			[]string{"b1", "b2", "b3"}},
-		{"mlp-no-hidden", newMLP(t, 5, 2, nil, "tanh", 1), []shaped{{"W1", []int{5, 2}}, {"b1", []int{2}}}, []string{"b1"}},
+			{"0.weight", []int{7, 5}}, {"0.bias", []int{7}}, {"2.weight", []int{4, 7}}, {"2.bias", []int{4}}, {"4.weight", []int{3, 4}}, {"4.bias", []int{3}}},
+			nil},
+		{"mlp-no-hidden", newMLP(t, 5, 2, nil, "tanh", 1), []shaped{{"0.weight", []int{2, 5}}, {"0.bias", []int{2}}}, nil},
 		{"hills", models.Hills{X0: 1, Y0: 2}, []shaped{{"x", nil}, {"y", nil}}, nil},
 		{"rosenbrock", models.Rosenbrock{X0: 1, Y0: 2}, []shaped{{"x", nil}, {"y", nil}}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ps := c.m.Params()
+			ps := paramsOf(t, c.m)
 			if got := shapes(ps); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("params %v, want %v", got, c.want)
 			}
@@ -216,7 +201,7 @@ func TestProblemSpec(t *testing.T) {
 		{"linear+l2", models.Problem{Model: models.Linear{Features: 3}, L2: 0.1}, 3, 1, false, true},
 		{"softmax", models.Problem{Model: models.Softmax{Features: 3, Classes: 4}}, 3, 4, true, true},
 		{"mlp+l2", models.Problem{Model: newMLP(t, 2, 3, []int{4}, "tanh", 0), Loss: "xent", L2: 1e-4}, 2, 3, false, true},
-		{"unsized", models.Problem{Model: Wave{}, Features: 1, Outputs: 1}, 1, 1, true, true},
+		{"unsized", models.Problem{Model: Wave{}, Input: []int{1}, Target: []int{1}}, 1, 1, true, true},
 		{"rosenbrock", models.Problem{Model: models.Rosenbrock{}}, 0, 0, false, false},
 	} {
 		for _, dt := range dtypes {
@@ -227,8 +212,8 @@ func TestProblemSpec(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if s.Features != c.features || s.Targets != c.target {
-					t.Errorf("Features, Targets = %d, %d, want %d, %d", s.Features, s.Targets, c.features, c.target)
+				if s.InputSize() != c.features || s.TargetSize() != c.target {
+					t.Errorf("input, target sizes = %d, %d, want %d, %d", s.InputSize(), s.TargetSize(), c.features, c.target)
 				}
 				if s.RowMean != c.rowMean {
 					t.Errorf("RowMean = %v, want %v", s.RowMean, c.rowMean)
@@ -257,7 +242,7 @@ func TestL2Penalty(t *testing.T) {
 	Y := []float64{1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1}
 	params := map[string][]float64{}
 	var sq float64
-	for _, p := range m.Params() {
+	for _, p := range paramsOf(t, m) {
 		v := make([]float64, p.Size())
 		for i := range v {
 			v[i] = rng.NormFloat64()
@@ -403,13 +388,10 @@ func TestMLPForward(t *testing.T) {
 		X[i] = rng.NormFloat64()
 	}
 	params := map[string][]float64{}
-	for _, p := range m.Params() {
-		v := slices.Clone(p.Init)
-		if v == nil {
-			v = make([]float64, p.Size())
-			for i := range v {
-				v[i] = rng.NormFloat64() * 0.1
-			}
+	for _, p := range paramsOf(t, m) {
+		v := make([]float64, p.Size())
+		for i := range v {
+			v[i] = rng.NormFloat64() * 0.5
 		}
 		params[p.Name] = v
 	}
@@ -420,20 +402,21 @@ func TestMLPForward(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			W1, b1, W2, b2 := params["W1"], params["b1"], params["W2"], params["b2"]
+			// PyTorch's layout: weights are (out, in).
+			W1, b1, W2, b2 := params["0.weight"], params["0.bias"], params["2.weight"], params["2.bias"]
 			for i := 0; i < n; i++ {
 				hid := make([]float64, h)
 				for j := range hid {
 					s := b1[j]
 					for c := 0; c < d; c++ {
-						s += X[i*d+c] * W1[c*h+j]
+						s += X[i*d+c] * W1[j*d+c]
 					}
 					hid[j] = math.Tanh(s)
 				}
 				for o := 0; o < k; o++ {
 					want := b2[o]
 					for j := range hid {
-						want += hid[j] * W2[j*k+o]
+						want += hid[j] * W2[o*h+j]
 					}
 					if !closeTo(dt, got[i*k+o], want) {
 						t.Errorf("row %d, output %d: %v, want %v", i, o, got[i*k+o], want)
@@ -531,7 +514,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q, act %q) = %+v", c.spec, c.act, m)
 		}
 		direct := newMLP(t, 5, 2, c.hidden, c.act, 42)
-		if !reflect.DeepEqual(m.Params(), direct.Params()) {
+		if !reflect.DeepEqual(paramsOf(t, m), paramsOf(t, direct)) {
 			t.Errorf("Parse(%q) and NewMLP with the same seed drew different weights", c.spec)
 		}
 	}

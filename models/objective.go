@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	G "gorgonia.org/gorgonia"
 
@@ -21,18 +22,29 @@ type Objective interface {
 // has several local minima. X0 and Y0 are the starting point.
 type Hills struct{ X0, Y0 float64 }
 
-// surface2D builds both 2-parameter objectives from scalar parameters x, y.
-func surface2D(x0, y0 float64) []graph.Param {
-	return []graph.Param{{Name: "x", Init: []float64{x0}}, {Name: "y", Init: []float64{y0}}}
+// surface2D declares the two scalar parameters x and y of a 2-parameter
+// objective, starting at (x0, y0).
+func surface2D(s *graph.Scope, x0, y0 float64) (x, y *G.Node, err error) {
+	if x, err = s.Param("x", nil, constant(x0)); err != nil {
+		return nil, nil, err
+	}
+	if y, err = s.Param("y", nil, constant(y0)); err != nil {
+		return nil, nil, err
+	}
+	return x, y, nil
 }
 
-// Params implements Model.
-func (h Hills) Params() []graph.Param { return surface2D(h.X0, h.Y0) }
+func constant(v float64) graph.Init {
+	return func([]int, *rand.Rand) []float64 { return []float64{v} }
+}
 
 // Forward implements Model.
-func (h Hills) Forward(s *graph.Scope) (out *G.Node, err error) {
+func (h Hills) Forward(s *graph.Scope, _ *G.Node) (out *G.Node, err error) {
 	defer recoverModel(&err, "hills")
-	x, y := s.Params["x"], s.Params["y"]
+	x, y, err := surface2D(s, h.X0, h.Y0)
+	if err != nil {
+		return nil, err
+	}
 	bump := G.Must(G.Mul(G.Must(G.Sin(x)), G.Must(G.Cos(y))))
 	bowl := G.Must(G.Mul(constOf(s, 0.1), G.Must(G.Add(G.Must(G.Square(x)), G.Must(G.Square(y))))))
 	return G.Add(bump, bowl)
@@ -45,13 +57,13 @@ func (Hills) Eval(x, y float64) float64 { return math.Sin(x)*math.Cos(y) + 0.1*(
 // b = 100, minimum 0 at (1,1). X0 and Y0 are the starting point.
 type Rosenbrock struct{ X0, Y0 float64 }
 
-// Params implements Model.
-func (r Rosenbrock) Params() []graph.Param { return surface2D(r.X0, r.Y0) }
-
 // Forward implements Model.
-func (r Rosenbrock) Forward(s *graph.Scope) (out *G.Node, err error) {
+func (r Rosenbrock) Forward(s *graph.Scope, _ *G.Node) (out *G.Node, err error) {
 	defer recoverModel(&err, "rosenbrock")
-	x, y := s.Params["x"], s.Params["y"]
+	x, y, err := surface2D(s, r.X0, r.Y0)
+	if err != nil {
+		return nil, err
+	}
 	a := G.Must(G.Square(G.Must(G.Sub(constOf(s, 1), x))))
 	b := G.Must(G.Square(G.Must(G.Sub(y, G.Must(G.Square(x))))))
 	return G.Add(a, G.Must(G.Mul(constOf(s, 100), b)))
@@ -97,13 +109,13 @@ func (b Bowl) cond() float64 {
 	return b.Cond
 }
 
-// Params implements Model.
-func (b Bowl) Params() []graph.Param { return surface2D(b.X0, b.Y0) }
-
 // Forward implements Model.
-func (b Bowl) Forward(s *graph.Scope) (out *G.Node, err error) {
+func (b Bowl) Forward(s *graph.Scope, _ *G.Node) (out *G.Node, err error) {
 	defer recoverModel(&err, "bowl")
-	x, y := s.Params["x"], s.Params["y"]
+	x, y, err := surface2D(s, b.X0, b.Y0)
+	if err != nil {
+		return nil, err
+	}
 	q := G.Must(G.Add(G.Must(G.Square(x)), G.Must(G.Mul(constOf(s, b.cond()), G.Must(G.Square(y))))))
 	return G.Mul(constOf(s, 0.5), q)
 }

@@ -17,18 +17,13 @@ type Poly struct{ Degree int }
 // Dims implements Sized.
 func (m Poly) Dims() (int, int) { return 1, 1 }
 
-// Params implements Model.
-func (m Poly) Params() []graph.Param {
-	return []graph.Param{{Name: "W", Shape: []int{m.Degree, 1}}, {Name: "b", Shape: []int{1}}}
-}
-
 // Forward implements Model.
-func (m Poly) Forward(s *graph.Scope) (out *G.Node, err error) {
+func (m Poly) Forward(s *graph.Scope, x *G.Node) (out *G.Node, err error) {
 	if err := checkPositive("poly", "degree", m.Degree); err != nil {
 		return nil, err
 	}
-	if s.X.Shape()[1] != 1 {
-		return nil, fmt.Errorf("models: poly:%d takes one feature, X has shape %v", m.Degree, s.X.Shape())
+	if x == nil || x.Dims() != 2 || x.Shape()[1] != 1 {
+		return nil, fmt.Errorf("models: poly:%d takes one feature, X has shape %v", m.Degree, shapeOf(x))
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -50,6 +45,13 @@ func (m Poly) Forward(s *graph.Scope) (out *G.Node, err error) {
 		e = s.G.Constant(tensor.New(tensor.WithShape(1, m.Degree), tensor.WithBacking(exps)))
 	}
 	// Φ[i,k] = X[i,0]^(k+1): X repeated across, exponents repeated down.
-	phi := G.Must(G.BroadcastPow(s.X, e, []byte{1}, []byte{0}))
-	return affine(s, phi, "W", "b")
+	phi := G.Must(G.BroadcastPow(x, e, []byte{1}, []byte{0}))
+	return affine(s, phi, fmt.Sprintf("poly:%d", m.Degree), m.Degree, 1)
+}
+
+func shapeOf(x *G.Node) any {
+	if x == nil {
+		return "none"
+	}
+	return x.Shape()
 }

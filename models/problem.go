@@ -2,12 +2,15 @@ package models
 
 import (
 	"fmt"
+	"math"
+	"sort"
 	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/ops"
 )
 
@@ -24,8 +27,11 @@ type Problem struct {
 	Dtype tensor.Dtype
 	// L2 adds (λ/2)·Σθ² over every parameter to the loss.
 	L2 float64
-	// Features and Outputs give the widths of a model that is not Sized.
-	Features, Outputs int
+	// Input and Target are the shapes of one row of X and of Y; nil takes
+	// them from a Sized model as (features) and (outputs).
+	Input, Target []int
+	// Seed seeds the parameters' initializers; 0 takes a Seeded model's.
+	Seed uint64
 }
 
 // DefaultLoss is the loss a model is trained with when none is named.
@@ -59,12 +65,19 @@ func (p Problem) LossName() string {
 	return DefaultLoss(p.Model)
 }
 
-// Dims returns the number of features and of prediction columns.
-func (p Problem) Dims() (features, outputs int) {
-	if s, ok := p.Model.(Sized); ok {
-		return s.Dims()
+// Shapes returns the per-row input and target shapes.
+func (p Problem) Shapes() (input, target []int) {
+	input, target = p.Input, p.Target
+	if sz, ok := p.Model.(Sized); ok {
+		d, k := sz.Dims()
+		if input == nil && d > 0 {
+			input = []int{d}
+		}
+		if target == nil && k > 0 {
+			target = []int{k}
+		}
 	}
-	return p.Features, p.Outputs
+	return input, target
 }
 
 // Spec turns the problem into a graph.Spec. An Objective needs no data.
@@ -72,22 +85,38 @@ func (p Problem) Spec() (graph.Spec, error) {
 	if p.Model == nil {
 		return graph.Spec{}, fmt.Errorf("models: the problem has no model")
 	}
-	params := p.Model.Params()
-	spec := graph.Spec{Dtype: p.Dtype, Params: params, Forward: p.Model.Forward}
-	if p.L2 < 0 {
-		return graph.Spec{}, fmt.Errorf("models: l2 must be >= 0, got %v", p.L2)
+	if p.L2 < 0 || math.IsNaN(p.L2) || math.IsInf(p.L2, 0) {
+		return graph.Spec{}, fmt.Errorf("models: l2 must be a finite number >= 0, got %v", p.L2)
 	}
+	if err := nn.Validate(p.Model); err != nil {
+		return graph.Spec{}, fmt.Errorf("models: %w", err)
+	}
+	model := p.Model
+	seed := p.Seed
+	if sd, ok := model.(Seeded); ok && seed == 0 {
+		seed = sd.InitSeed()
+	}
+	spec := graph.Spec{Dtype: p.Dtype, Seed: seed, Forward: func(s *graph.Scope) (*G.Node, error) { return model.Forward(s, s.X) }}
 	if _, ok := p.Model.(Objective); ok {
 		return spec, nil
 	}
-	d, k := p.Dims()
-	if d <= 0 || k <= 0 {
-		return graph.Spec{}, fmt.Errorf("models: the model needs features > 0 and outputs > 0, got %d and %d", d, k)
+	input, target := p.Shapes()
+	if len(input) == 0 || len(target) == 0 {
+		return graph.Spec{}, fmt.Errorf("models: the model needs features > 0 and outputs > 0: the shapes of a row of X and of Y are %v and %v", input, target)
+	}
+	for _, d := range append(append([]int{}, input...), target...) {
+		if d <= 0 {
+			return graph.Spec{}, fmt.Errorf("models: the model needs features > 0 and outputs > 0, got input %v and target %v", input, target)
+		}
 	}
 	name := p.LossName()
 	info, err := ops.LossInfo(name)
 	if err != nil {
 		return graph.Spec{}, err
+	}
+	k := 1
+	for _, d := range target {
+		k *= d
 	}
 	if info.Classes == "binary" && k != 1 {
 		return graph.Spec{}, fmt.Errorf("models: bce needs one output column (a logit), the model has %d", k)
@@ -95,11 +124,11 @@ func (p Problem) Spec() (graph.Spec, error) {
 	if info.Classes == "multi" && k < 2 {
 		return graph.Spec{}, fmt.Errorf("models: xent needs at least 2 output columns (one per class), the model has %d", k)
 	}
-	loss, err := ops.ByName(name, p.Delta)
+	loss, err := info.New(p.Delta)
 	if err != nil {
 		return graph.Spec{}, err
 	}
-	spec.Features, spec.Targets = d, k
+	spec.Input, spec.Target = input, target
 	spec.RowMean = p.L2 == 0
 	lambda := p.L2
 	spec.Loss = func(s *graph.Scope, pred *G.Node) (*G.Node, error) {
@@ -110,9 +139,14 @@ func (p Problem) Spec() (graph.Spec, error) {
 		if err != nil || lambda == 0 {
 			return j, err
 		}
-		nodes := make([]*G.Node, 0, len(params))
-		for _, prm := range params {
-			nodes = append(nodes, s.Params[prm.Name])
+		names := make([]string, 0, len(s.Params))
+		for name := range s.Params {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		nodes := make([]*G.Node, len(names))
+		for i, name := range names {
+			nodes[i] = s.Params[name]
 		}
 		pen, err := ops.L2(lambda, nodes...)
 		if err != nil {

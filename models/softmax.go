@@ -15,18 +15,13 @@ type Softmax struct{ Features, Classes int }
 // Dims implements Sized.
 func (m Softmax) Dims() (int, int) { return m.Features, m.Classes }
 
-// Params implements Model.
-func (m Softmax) Params() []graph.Param {
-	return []graph.Param{{Name: "W", Shape: []int{m.Features, m.Classes}}, {Name: "b", Shape: []int{m.Classes}}}
-}
-
 // Forward implements Model.
-func (m Softmax) Forward(s *graph.Scope) (*G.Node, error) {
-	if err := checkPositive("softmax", "features", m.Features); err != nil {
-		return nil, err
+func (m Softmax) Forward(s *graph.Scope, x *G.Node) (*G.Node, error) {
+	if m.Features < 0 {
+		return nil, checkPositive("softmax", "features", m.Features)
 	}
 	if err := checkPositive("softmax", "classes", m.Classes); err != nil {
 		return nil, err
 	}
-	return affine(s, s.X, "W", "b")
+	return affine(s, x, "softmax", m.Features, m.Classes)
 }

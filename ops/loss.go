@@ -14,26 +14,48 @@ import (
 // one-hot encoding of the labels.
 type Loss func(pred, target *G.Node) (*G.Node, error)
 
-// Info describes a named loss.
+// Info describes a named loss: one row of the loss table.
 type Info struct {
 	Name    string
 	Formula string
 	// Classes says the target is class labels: "binary" (0/1, bce) or
 	// "multi" (0..k−1, one-hot encoded for xent); "" for regression.
 	Classes string
+	// New builds the loss; delta is Huber's δ (0 means 1) and is ignored
+	// by the others.
+	New func(delta float64) (Loss, error)
 }
 
+func fixed(l Loss) func(float64) (Loss, error) {
+	return func(float64) (Loss, error) { return l, nil }
+}
+
+// infos is the loss table: a loss exists only as a row here.
 var infos = []Info{
-	{"mse", "J = (1/n)·Σ(ŷ−y)²", ""},
-	{"half-mse", "J = (1/2n)·Σ(ŷ−y)²", ""},
-	{"mae", "J = (1/n)·Σ|ŷ−y|", ""},
-	{"huber", "J = (1/n)·Σ h(ŷ−y), h(r) = r²/2 if |r| ≤ δ else δ(|r| − δ/2)", ""},
-	{"bce", "J = (1/n)·Σ softplus(z) − y·z, z the logit", "binary"},
-	{"xent", "J = −(1/n)·Σ log softmax(z)[label]", "multi"},
+	{"mse", "J = (1/n)·Σ(ŷ−y)²", "", fixed(MSE)},
+	{"half-mse", "J = (1/2n)·Σ(ŷ−y)²", "", fixed(HalfMSE)},
+	{"mae", "J = (1/n)·Σ|ŷ−y|", "", fixed(MAE)},
+	{"huber", "J = (1/n)·Σ h(ŷ−y), h(r) = r²/2 if |r| ≤ δ else δ(|r| − δ/2)", "", func(delta float64) (Loss, error) {
+		if delta == 0 {
+			delta = 1
+		}
+		return Huber(delta)
+	}},
+	{"bce", "J = (1/n)·Σ softplus(z) − y·z, z the logit", "binary", fixed(BCEWithLogits)},
+	{"xent", "J = −(1/n)·Σ log softmax(z)[label]", "multi", fixed(SoftmaxCrossEntropy)},
 }
 
 // Losses lists the named losses.
 func Losses() []Info { return append([]Info(nil), infos...) }
+
+// LossNames lists the loss names in table order.
+func LossNames() []string {
+	names := make([]string, len(infos))
+	for i, in := range infos {
+		names[i] = in.Name
+	}
+	return names
+}
 
 // LossInfo returns the description of the named loss.
 func LossInfo(name string) (Info, error) {
@@ -42,35 +64,18 @@ func LossInfo(name string) (Info, error) {
 			return in, nil
 		}
 	}
-	names := make([]string, len(infos))
-	for i, in := range infos {
-		names[i] = in.Name
-	}
+	names := LossNames()
 	sort.Strings(names)
 	return Info{}, fmt.Errorf("ops: unknown loss %q (want one of %s)", name, strings.Join(names, ", "))
 }
 
 // ByName returns the named loss; delta is Huber's δ (0 means 1).
 func ByName(name string, delta float64) (Loss, error) {
-	if _, err := LossInfo(name); err != nil {
+	in, err := LossInfo(name)
+	if err != nil {
 		return nil, err
 	}
-	switch name {
-	case "mse":
-		return MSE, nil
-	case "half-mse":
-		return HalfMSE, nil
-	case "mae":
-		return MAE, nil
-	case "huber":
-		if delta == 0 {
-			delta = 1
-		}
-		return Huber(delta)
-	case "bce":
-		return BCEWithLogits, nil
-	}
-	return SoftmaxCrossEntropy, nil
+	return in.New(delta)
 }
 
 func checkSame(what string, pred, target *G.Node) error {

@@ -26,6 +26,8 @@ type Epoch struct {
 	Loss float64
 	// ValLoss is the validation loss after the epoch; NaN without validation data.
 	ValLoss float64
+	// ValAccuracy is the validation accuracy of a classifier; NaN otherwise.
+	ValAccuracy float64
 }
 
 // Hook observes a run. A non-nil error stops it: ErrStop with status

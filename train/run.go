@@ -12,18 +12,30 @@ import (
 )
 
 // Data is a training or validation set with its targets already encoded
-// for the loss (one-hot for xent): X is N×D and Y is N×T, row-major.
+// for the loss (one-hot for xent): X holds N rows of D values (a row may be
+// an image; the engine's input shape gives its layout) and Y holds N rows
+// of T values, row-major.
 type Data struct {
 	X, Y    []float64
 	N, D, T int
+	// Labels are the class labels of a classification set (nil for
+	// regression), for accuracy; Classes is k, or 1 for a binary logit.
+	Labels  []float64
+	Classes int
 }
 
 func (d *Data) check(what string) error {
 	if d.N <= 0 {
 		return fmt.Errorf("train: the %s set has no rows", what)
 	}
+	if d.D <= 0 || d.T <= 0 || d.N > graph.MaxValues/d.D || d.N > graph.MaxValues/d.T {
+		return fmt.Errorf("train: the %s set has %d rows of %d values and %d targets, which is not a usable size", what, d.N, d.D, d.T)
+	}
 	if len(d.X) != d.N*d.D || len(d.Y) != d.N*d.T {
 		return fmt.Errorf("train: the %s set has %d X values and %d Y values, want %d×%d and %d×%d", what, len(d.X), len(d.Y), d.N, d.D, d.N, d.T)
+	}
+	if d.Labels != nil && len(d.Labels) != d.N {
+		return fmt.Errorf("train: the %s set has %d labels for %d rows", what, len(d.Labels), d.N)
 	}
 	return nil
 }
@@ -31,14 +43,15 @@ func (d *Data) check(what string) error {
 // Config sets up a run. Its zero value is 100 epochs of full-batch
 // gradient descent with no loss or gradient tolerance and no early stopping.
 type Config struct {
-	// Epochs is the number of passes over the data; 0 means 100.
+	// Epochs is the number of passes over the data, a resumed run's earlier
+	// epochs included; 0 means 100.
 	Epochs int
 	// BatchSize is the rows per step: 0 is the whole set (batch gradient
 	// descent: Epochs steps in all), 1 is stochastic gradient descent, and
 	// b is mini-batch descent whose last, smaller batch is used too.
 	BatchSize int
-	// NoShuffle keeps the row order; otherwise rows are shuffled every
-	// epoch by an RNG seeded with Seed.
+	// NoShuffle keeps the row order; otherwise the rows of epoch e are
+	// shuffled by an RNG seeded with (Seed, e).
 	NoShuffle bool
 	Seed      uint64
 	// Tol stops the run when |J(t) − J(t−1)| < Tol between epochs; 0 is off.
@@ -48,8 +61,9 @@ type Config struct {
 	// Patience stops the run when the validation loss has not improved for
 	// this many epochs, and restores the best parameters; 0 is off.
 	Patience int
-	// StartEpoch is the number of epochs a resumed run has already done.
-	StartEpoch int
+	// Resume continues an interrupted run from its checkpointed position,
+	// which may lie inside an epoch; nil starts at the beginning.
+	Resume *Position
 }
 
 func (c Config) epochs() int {
@@ -59,7 +73,8 @@ func (c Config) epochs() int {
 	return c.Epochs
 }
 
-// Validate checks every field, naming the one that is wrong.
+// Validate checks every field, naming the one that is wrong; n is the
+// number of training rows.
 func (c Config) Validate(n int) error {
 	switch {
 	case c.Epochs < 0:
@@ -68,16 +83,29 @@ func (c Config) Validate(n int) error {
 		return fmt.Errorf("train: batch size must be >= 0, got %d", c.BatchSize)
 	case c.BatchSize > n:
 		return fmt.Errorf("train: batch size %d needs at least %d rows, the training set has %d", c.BatchSize, c.BatchSize, n)
-	case c.Tol < 0 || math.IsNaN(c.Tol):
-		return fmt.Errorf("train: tol must be >= 0, got %v", c.Tol)
-	case c.GradTol < 0 || math.IsNaN(c.GradTol):
-		return fmt.Errorf("train: grad-tol must be >= 0, got %v", c.GradTol)
+	case !finiteNonNeg(c.Tol):
+		return fmt.Errorf("train: tol must be a finite number >= 0, got %v", c.Tol)
+	case !finiteNonNeg(c.GradTol):
+		return fmt.Errorf("train: grad-tol must be a finite number >= 0, got %v", c.GradTol)
 	case c.Patience < 0:
 		return fmt.Errorf("train: patience must be >= 0, got %d", c.Patience)
-	case c.StartEpoch < 0:
-		return fmt.Errorf("train: start epoch must be >= 0, got %d", c.StartEpoch)
+	}
+	if p := c.Resume; p != nil {
+		if err := p.check(c.epochs(), batchesPer(n, c.BatchSize)); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
+
+// batchesPer is the number of steps in an epoch (1 for an objective).
+func batchesPer(n, batch int) int {
+	if n == 0 || batch == 0 {
+		return 1
+	}
+	return (n + batch - 1) / batch
 }
 
 // Optimizer updates parameters in place from their gradients, both keyed
@@ -97,38 +125,52 @@ type Divergence struct {
 // Result is how a run ended.
 type Result struct {
 	Status Status
-	// Epochs and Steps count what was done, a resumed run's earlier epochs included.
+	// Epochs and Steps count the completed epochs and the updates made, a
+	// resumed run's earlier ones included. A step that diverged is not
+	// counted: its update was undone.
 	Epochs, Steps int
-	// Loss is the loss of the final parameters on the whole training set.
+	// Loss is the loss of the final parameters on the whole training set,
+	// in evaluation mode.
 	Loss float64
 	// ValLoss is the final validation loss (NaN without validation data).
 	ValLoss float64
-	// EpochLoss is the row-weighted mean batch loss of each epoch.
-	EpochLoss []float64
-	// EpochValLoss is the validation loss after each epoch (nil without validation data).
-	EpochValLoss []float64
+	// History holds the epoch losses, thinned to at most MaxHistory points
+	// for long runs (this run's epochs only).
+	History *History
 	// Diverged is set when Status is Diverged.
 	Diverged *Divergence
-	Duration time.Duration
+	// Position is where the run stopped, for a checkpoint.
+	Position Position
+	// BestEpoch is the epoch whose parameters early stopping restored.
+	BestEpoch int
+	Duration  time.Duration
 }
 
 // Run trains the engine's parameters with opt on tr. val may be nil. For an
-// objective of the parameters alone (an engine with no features and no
-// targets), tr is the empty Data{} and every epoch is one step.
-// Cancelling ctx ends the run between steps with status Interrupted. The
-// parameters the engine holds afterwards are the run's result: on
-// divergence, the last ones whose loss and gradients were finite; after
-// early stopping, the ones with the best validation loss.
+// objective of the parameters alone (an engine with no data), tr is the
+// empty Data{} and every epoch is one step.
+//
+// Cancelling ctx ends the run between steps with status Interrupted; its
+// Result.Position then says exactly where, inside the epoch if need be, so
+// that a run resumed from it (Config.Resume, with the parameters, buffers,
+// engine step count and optimizer state saved with it) ends bit-identical
+// to one that was never interrupted. The parameters the engine holds
+// afterwards are the run's result: on divergence, the last ones whose loss
+// and gradients were finite; after early stopping, the ones with the best
+// validation loss.
 func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data, cfg Config, hooks ...Hook) (*Result, error) {
 	start := time.Now()
 	spec := e.Spec()
-	objective := spec.Features == 0 && spec.Targets == 0
+	objective := !spec.HasData()
 	switch {
 	case objective && (tr.N != 0 || val != nil):
 		return nil, fmt.Errorf("train: an objective of the parameters alone takes no data, got a training set of %d rows", tr.N)
 	case !objective:
 		if err := tr.check("training"); err != nil {
 			return nil, err
+		}
+		if tr.D != spec.InputSize() || tr.T != spec.TargetSize() {
+			return nil, fmt.Errorf("train: the training set has rows of %d values and %d targets, the model takes %d and %d", tr.D, tr.T, spec.InputSize(), spec.TargetSize())
 		}
 	}
 	if val != nil {
@@ -145,19 +187,17 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 	full := cfg.BatchSize == 0 || cfg.BatchSize == tr.N
 	shuffle := !cfg.NoShuffle && !full
 	direct := objective || (full && cfg.NoShuffle)
-	epoch := func() [][]int { return [][]int{nil} } // an objective: one step, no rows
+	epochAt := func(int) [][]int { return [][]int{nil} } // an objective: one step, no rows
 	if !objective {
 		batcher, err := data.NewBatcher(tr.N, cfg.BatchSize, shuffle, cfg.Seed)
 		if err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
-		for i := 0; i < cfg.StartEpoch; i++ {
-			batcher.Epoch() // replay the shuffles so a resumed run sees the same batches
-		}
-		epoch = batcher.Epoch
+		epochAt = batcher.EpochAt
 	}
 	r := &loop{e: e, opt: opt, tr: tr, hooks: hooks, params: e.Params(), grads: e.Grads()}
 	r.backup = cloneParams(r.params)
+	r.bufBackup = cloneParams(e.Buffers())
 	if !direct {
 		b := max(cfg.BatchSize, 1)
 		if full {
@@ -165,52 +205,67 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 		}
 		r.xb, r.yb = make([]float64, b*tr.D), make([]float64, b*tr.T)
 	}
+	pos := Position{}
+	if cfg.Resume != nil {
+		pos = cfg.Resume.clone()
+	}
+	res := &Result{Status: MaxEpochs, ValLoss: math.NaN(), History: NewHistory(MaxHistory)}
 	var err error
-	res := &Result{Status: MaxEpochs, ValLoss: math.NaN(), Epochs: cfg.StartEpoch}
-	best, bestEpoch := math.Inf(1), cfg.StartEpoch
 	var bestParams map[string][]float64
-	prev := math.NaN()
-	steps := 0
+	if pos.Best != nil {
+		bestParams = cloneParams(pos.Best)
+	}
+	stopped := false
 run:
-	for ep := cfg.StartEpoch + 1; ep <= cfg.epochs(); ep++ {
-		var epochLoss float64
-		for _, idx := range epoch() {
+	for ep := pos.Epoch + 1; ep <= cfg.epochs(); ep++ {
+		batches := epochAt(ep - 1)
+		for bi := pos.Batch; bi < len(batches); bi++ {
+			idx := batches[bi]
 			if ctx.Err() != nil {
 				res.Status = Interrupted
 				break run
 			}
-			steps++
-			loss, st, err := r.step(ep, steps, idx, direct, cfg.GradTol)
+			loss, st, err := r.step(ep, pos.Steps+1, idx, direct, cfg.GradTol)
 			if err != nil {
 				return nil, err
 			}
-			if st != nil {
+			if st != nil && *st != GradientTolerance { // no update was made
 				res.Status = *st
 				if *st == Diverged {
 					res.Diverged = r.div
 				}
-				if *st != GradientTolerance {
-					break run
-				}
-			}
-			if objective {
-				epochLoss = loss
-			} else {
-				epochLoss += loss * float64(len(idx)) / float64(tr.N)
-			}
-			if st != nil {
 				break run
 			}
+			pos.Batch = bi + 1
+			if objective {
+				pos.EpochLoss = loss
+			} else {
+				pos.EpochLoss += loss * float64(len(idx)) / float64(tr.N)
+			}
+			if st != nil { // the gradient is small enough: its loss counts, no update
+				res.Status = GradientTolerance
+				stopped = true
+				break
+			}
+			pos.Steps++
 		}
-		res.Epochs = ep
-		res.EpochLoss = append(res.EpochLoss, epochLoss)
-		ei := &Epoch{Epoch: ep, Steps: steps, Loss: epochLoss, ValLoss: math.NaN()}
+		epochLoss := pos.EpochLoss
+		pos.Epoch, pos.Batch, pos.EpochLoss = ep, 0, 0
+		ei := &Epoch{Epoch: ep, Steps: pos.Steps, Loss: epochLoss, ValLoss: math.NaN(), ValAccuracy: math.NaN()}
 		if val != nil {
 			if ei.ValLoss, err = e.Loss(val.X, val.Y, val.N); err != nil {
 				return nil, err
 			}
+			if val.Labels != nil {
+				if ei.ValAccuracy, err = accuracyOf(e, val); err != nil {
+					return nil, err
+				}
+			}
 			res.ValLoss = ei.ValLoss
-			res.EpochValLoss = append(res.EpochValLoss, ei.ValLoss)
+		}
+		res.History.Add(ep, epochLoss, ei.ValLoss)
+		if stopped {
+			break // gradient tolerance, after the epoch's loss is counted
 		}
 		if stop, err := callEpoch(hooks, ei); err != nil {
 			return nil, err
@@ -219,23 +274,29 @@ run:
 			break
 		}
 		if cfg.Patience > 0 {
-			if ei.ValLoss < best {
-				best, bestEpoch = ei.ValLoss, ep
+			if pos.BestVal == nil || ei.ValLoss < *pos.BestVal {
+				v := ei.ValLoss
+				pos.BestVal, pos.BestEpoch = &v, ep
 				bestParams = cloneInto(bestParams, r.params)
-			} else if ep-bestEpoch >= cfg.Patience {
+			} else if ep-pos.BestEpoch >= cfg.Patience {
 				res.Status = EarlyStopping
 				copyParams(r.params, bestParams)
-				res.ValLoss = best
+				res.ValLoss = *pos.BestVal
+				res.BestEpoch = pos.BestEpoch
 				break
 			}
 		}
-		if cfg.Tol > 0 && math.Abs(epochLoss-prev) < cfg.Tol {
+		if cfg.Tol > 0 && pos.Prev != nil && math.Abs(epochLoss-*pos.Prev) < cfg.Tol {
 			res.Status = LossTolerance
 			break
 		}
-		prev = epochLoss
+		prev := epochLoss
+		pos.Prev = &prev
 	}
-	res.Steps = steps
+	if cfg.Patience > 0 {
+		pos.Best = bestParams
+	}
+	res.Epochs, res.Steps, res.Position = pos.Epoch, pos.Steps, pos
 	if res.Loss, err = e.Loss(tr.X, tr.Y, tr.N); err != nil {
 		return nil, err
 	}
@@ -251,6 +312,7 @@ type loop struct {
 	hooks         []Hook
 	params, grads map[string][]float64
 	backup        map[string][]float64
+	bufBackup     map[string][]float64
 	xb, yb        []float64
 	div           *Divergence
 	info          Step
@@ -272,12 +334,14 @@ func (r *loop) step(ep, n int, idx []int, direct bool, gradTol float64) (float64
 		gather(X, r.tr.X, idx, r.tr.D)
 		gather(Y, r.tr.Y, idx, r.tr.T)
 	}
+	cloneInto(r.bufBackup, r.e.Buffers())
+	steps := r.e.Steps()
 	loss, err := r.e.Step(X, Y, m)
 	if err != nil {
 		return 0, nil, err
 	}
 	if !isFinite(loss) {
-		r.diverge(ep, n, "loss", loss)
+		r.diverge(ep, n, "loss", loss, steps)
 		return 0, &stDiverged, nil
 	}
 	var sq float64
@@ -286,7 +350,7 @@ func (r *loop) step(ep, n int, idx []int, direct bool, gradTol float64) (float64
 			sq += v * v
 		}
 		if !allFinite(g) {
-			r.diverge(ep, n, "gradient of "+name, math.NaN())
+			r.diverge(ep, n, "gradient of "+name, math.NaN(), steps)
 			return 0, &stDiverged, nil
 		}
 	}
@@ -313,17 +377,20 @@ func (r *loop) step(ep, n int, idx []int, direct bool, gradTol float64) (float64
 	for name, p := range r.params {
 		if !allFinite(p) {
 			copyParams(r.params, r.backup)
-			r.diverge(ep, n, "parameter "+name+" after the update", math.NaN())
+			r.diverge(ep, n, "parameter "+name+" after the update", math.NaN(), steps)
 			return 0, &stDiverged, nil
 		}
 	}
 	return loss, nil, nil
 }
 
-// diverge records a non-finite value and restores the parameters saved
-// before the last update, the last ones whose loss and gradients were finite.
-func (r *loop) diverge(ep, n int, what string, v float64) {
+// diverge records a non-finite value and restores the parameters and
+// buffers saved before the last step, the last ones whose loss and
+// gradients were finite.
+func (r *loop) diverge(ep, n int, what string, v float64, steps int64) {
 	copyParams(r.params, r.backup)
+	copyParams(r.e.Buffers(), r.bufBackup)
+	r.e.SetSteps(steps)
 	r.div = &Divergence{Epoch: ep, Step: n, What: what, Value: v,
 		Hint: "the learning rate is probably too large for this problem; lower it (or standardize the features)"}
 }
@@ -338,6 +405,15 @@ func callEpoch(hooks []Hook, e *Epoch) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// accuracyOf is the engine's accuracy on a labelled set.
+func accuracyOf(e *graph.Engine, d *Data) (float64, error) {
+	pred, err := e.Predict(d.X, d.N, nil)
+	if err != nil {
+		return 0, err
+	}
+	return Accuracy(pred, d.Labels, d.Classes)
 }
 
 func gather(dst, src []float64, idx []int, w int) {

@@ -74,7 +74,7 @@ func TestRegimesStepCounts(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, c.steps, res.Steps)
 			assert.Equal(t, 7*50, rows, "every row is used every epoch")
-			assert.Len(t, res.EpochLoss, 7)
+			assert.Equal(t, 7, res.History.Len())
 		})
 	}
 }
@@ -106,10 +106,10 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	part := linearEngine(t, "mse", 3)
 	first := cfg
 	first.Epochs = 4
-	_, err = Run(context.Background(), part, sgd{0.02}, d, nil, first)
+	r1, err := Run(context.Background(), part, sgd{0.02}, d, nil, first)
 	require.NoError(t, err)
 	rest := cfg
-	rest.StartEpoch = 4
+	rest.Resume = &r1.Position
 	res, err := Run(context.Background(), part, sgd{0.02}, d, nil, rest)
 	require.NoError(t, err)
 	assert.Equal(t, 10, res.Epochs)
@@ -124,8 +124,9 @@ func TestStopRules(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, LossTolerance, res.Status)
 		assert.Less(t, res.Epochs, 100000)
-		n := len(res.EpochLoss)
-		assert.Less(t, math.Abs(res.EpochLoss[n-1]-res.EpochLoss[n-2]), 1e-12)
+		_, loss, _ := res.History.Points()
+		n := len(loss)
+		assert.Less(t, math.Abs(loss[n-1]-loss[n-2]), 1e-12)
 	})
 	t.Run("gradient tolerance", func(t *testing.T) {
 		e := linearEngine(t, "half-mse", 1)
@@ -234,8 +235,8 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Epochs: -1}, "epochs must be >= 0, got -1"},
 		{Config{BatchSize: -2}, "batch size must be >= 0, got -2"},
 		{Config{BatchSize: 6}, "batch size 6 needs at least 6 rows, the training set has 5"},
-		{Config{Tol: -1}, "tol must be >= 0, got -1"},
-		{Config{GradTol: math.NaN()}, "grad-tol must be >= 0, got NaN"},
+		{Config{Tol: -1}, "tol must be a finite number >= 0, got -1"},
+		{Config{GradTol: math.NaN()}, "grad-tol must be a finite number >= 0, got NaN"},
 		{Config{Patience: 3}, "patience 3 needs a validation set"},
 	} {
 		_, err := Run(context.Background(), linearEngine(t, "mse", 1), sgd{0.01}, d, nil, c.cfg)
@@ -260,11 +261,19 @@ func TestRunObjective(t *testing.T) {
 	res, err := Run(context.Background(), e, sgd{0.001}, Data{}, nil, Config{Epochs: 100000, GradTol: 1e-6}, tr)
 	require.NoError(t, err)
 	assert.Equal(t, GradientTolerance, res.Status)
-	assert.Len(t, tr.Rows, res.Steps, "one step per epoch")
+	// One step per epoch; the last one found the gradient small enough and
+	// made no update, so it is traced but not counted.
+	assert.Len(t, tr.Rows, res.Steps+1, "one step per epoch")
+	assert.Equal(t, res.Steps+1, res.Epochs)
 	assert.InDelta(t, 1, e.Params()["x"][0], 1e-5)
 	assert.InDelta(t, 1, e.Params()["y"][0], 1e-5)
 	assert.Less(t, res.Loss, 1e-10)
 
 	_, err = Run(context.Background(), e, sgd{0.001}, lineData(t), nil, Config{})
 	assert.EqualError(t, err, "train: an objective of the parameters alone takes no data, got a training set of 5 rows")
+}
+
+func TestDescribeEpoch(t *testing.T) {
+	assert.Equal(t, "epoch 3  loss 0.5", Describe(&Epoch{Epoch: 3, Loss: 0.5, ValLoss: math.NaN(), ValAccuracy: math.NaN()}))
+	assert.Equal(t, "epoch 3  loss 0.5  val 0.25  val acc 97.5%", Describe(&Epoch{Epoch: 3, Loss: 0.5, ValLoss: 0.25, ValAccuracy: 0.975}))
 }

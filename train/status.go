@@ -1,6 +1,6 @@
 // Package train runs gradient descent: the loop over epochs and batches,
 // the stop rules, the divergence guard, hooks for recording or stopping a
-// run, and model files that save and resume one.
+// run, its position for an exact resume, and the metrics of a result.
 package train
 
 // Status says why a run ended.

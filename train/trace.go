@@ -22,6 +22,9 @@ type Trace struct {
 	// "W[0]", "W[1]", … otherwise. Empty when the model is too large.
 	Names []string
 	Rows  []TraceRow
+	// Limit is the most rows kept (the first ones); 0 keeps every row. A
+	// long run's trace should stream to a file instead (CSVTrace).
+	Limit int
 	order []graph.Param
 }
 
@@ -59,6 +62,9 @@ func NewTrace(params []graph.Param) *Trace {
 
 // OnStep implements Hook.
 func (t *Trace) OnStep(s *Step) error {
+	if t.Limit > 0 && len(t.Rows) >= t.Limit {
+		return nil
+	}
 	row := TraceRow{Epoch: s.Epoch, Step: s.Step, Loss: s.Loss, GradNorm: s.GradNorm, LR: s.LR}
 	if t.Names != nil {
 		for _, p := range t.order {
@@ -96,32 +102,84 @@ func (t *Trace) Path(i, j int) (xs, ys []float64) {
 // WriteCSV writes one row per step: epoch, step, loss, grad_norm, lr, and
 // for small models every parameter and dJ/d(parameter).
 func (t *Trace) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	head := []string{"epoch", "step", "loss", "grad_norm", "lr"}
-	for _, n := range t.Names {
-		head = append(head, n)
-	}
-	for _, n := range t.Names {
-		head = append(head, "dJ/d"+n)
-	}
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	for _, r := range t.Rows {
-		rec := []string{strconv.Itoa(r.Epoch), strconv.Itoa(r.Step), f(r.Loss), f(r.GradNorm), f(r.LR)}
-		for _, v := range r.Values {
-			rec = append(rec, f(v))
-		}
-		for _, v := range r.Grads {
-			rec = append(rec, f(v))
-		}
-		if err := cw.Write(rec); err != nil {
+	c := NewCSVTrace(w, t.order)
+	for i := range t.Rows {
+		if err := c.write(&t.Rows[i]); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return c.Flush()
+}
+
+// CSVTrace is a Hook that streams one CSV row per step to a writer as the
+// run goes, so a trace of any length takes no memory.
+type CSVTrace struct {
+	cw    *csv.Writer
+	names []string
+	order []graph.Param
+	head  bool
+	row   TraceRow
+	rec   []string
+}
+
+var _ Hook = (*CSVTrace)(nil)
+
+// NewCSVTrace writes the trace of a model with the given parameters to w.
+func NewCSVTrace(w io.Writer, params []graph.Param) *CSVTrace {
+	return &CSVTrace{cw: csv.NewWriter(w), names: NewTrace(params).Names, order: params}
+}
+
+// OnStep implements Hook.
+func (c *CSVTrace) OnStep(s *Step) error {
+	c.row = TraceRow{Epoch: s.Epoch, Step: s.Step, Loss: s.Loss, GradNorm: s.GradNorm, LR: s.LR,
+		Values: c.row.Values[:0], Grads: c.row.Grads[:0]}
+	if c.names != nil {
+		for _, p := range c.order {
+			c.row.Values = append(c.row.Values, s.Params[p.Name]...)
+			c.row.Grads = append(c.row.Grads, s.Grads[p.Name]...)
+		}
+	}
+	return c.write(&c.row)
+}
+
+// OnEpoch implements Hook.
+func (c *CSVTrace) OnEpoch(*Epoch) error { return nil }
+
+func (c *CSVTrace) header() error {
+	if c.head {
+		return nil
+	}
+	c.head = true
+	head := []string{"epoch", "step", "loss", "grad_norm", "lr"}
+	head = append(head, c.names...)
+	for _, n := range c.names {
+		head = append(head, "dJ/d"+n)
+	}
+	return c.cw.Write(head)
+}
+
+func (c *CSVTrace) write(r *TraceRow) error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	c.rec = append(c.rec[:0], strconv.Itoa(r.Epoch), strconv.Itoa(r.Step), f(r.Loss), f(r.GradNorm), f(r.LR))
+	for _, v := range r.Values {
+		c.rec = append(c.rec, f(v))
+	}
+	for _, v := range r.Grads {
+		c.rec = append(c.rec, f(v))
+	}
+	return c.cw.Write(c.rec)
+}
+
+// Flush writes any buffered rows (and the header of an empty trace).
+func (c *CSVTrace) Flush() error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // WriteTable writes the first n steps as the table learners follow by hand:

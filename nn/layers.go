@@ -1,0 +1,19 @@
+package nn
+
+// The built-in rows of the layer table.
+func init() {
+	mustRegister(
+		Layer{Name: "linear", Doc: "y = x·Wᵀ + b; weight (out_features, in_features), in_features inferred", New: func() Module { return &Linear{} }},
+		Layer{Name: "flatten", Doc: "(n, d1, d2, …) → (n, d1·d2·…)", New: func() Module { return &Flatten{} }},
+		Layer{Name: "relu", Doc: "max(x, 0)", New: func() Module { return &ReLU{} }},
+		Layer{Name: "leakyrelu", Doc: "x if x > 0 else negative_slope·x (default 0.01)", New: func() Module { return &LeakyReLU{} }},
+		Layer{Name: "elu", Doc: "x if x > 0 else alpha·(eˣ − 1) (default alpha 1)", New: func() Module { return &ELU{} }},
+		Layer{Name: "gelu", Doc: "exact ½·x·(1 + erf(x/√2))", New: func() Module { return &GELU{} }},
+		Layer{Name: "silu", Doc: "x·σ(x)", New: func() Module { return &SiLU{} }},
+		Layer{Name: "tanh", Doc: "tanh(x)", New: func() Module { return &Tanh{} }},
+		Layer{Name: "sigmoid", Doc: "1/(1 + e^(−x))", New: func() Module { return &Sigmoid{} }},
+		Layer{Name: "softmax", Doc: "softmax along the last dimension", New: func() Module { return &Softmax{} }},
+		Layer{Name: "logsoftmax", Doc: "log-softmax along the last dimension", New: func() Module { return &LogSoftmax{} }},
+		Layer{Name: "residual", Doc: "x + body(x), body a nested layer sequence", New: func() Module { return &Residual{} }},
+	)
+}
