@@ -86,6 +86,9 @@ func trace(spec *Spec) (*decls, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDeclBudget(append(append([]Param{}, b.params...), b.buffers...), spec.budget()); err != nil {
+		return nil, err
+	}
 	d := &decls{batchwise: b.batchwise}
 	given := map[string]Param{}
 	for _, p := range spec.Params {
@@ -689,6 +692,19 @@ func (x *exec[T]) predict(X []float64, n int, out []float64) error {
 		}
 		for i, v := range p.vals[p.pred] {
 			out[r*k+i] = float64(v)
+		}
+	}
+	return nil
+}
+
+// checkDeclBudget refuses parameters and buffers that together hold more
+// than budget values, before their values are allocated.
+func checkDeclBudget(ps []Param, budget int) error {
+	total := 0
+	for _, p := range ps {
+		total += p.Size() // each is at most MaxValues (checkParam)
+		if total > budget {
+			return fmt.Errorf("graph: the model's parameters and buffers hold more than %d values (%d MiB of float64), the limit; %s alone has shape %v (%d values)", budget, budget>>17, p.Name, p.Shape, p.Size())
 		}
 	}
 	return nil

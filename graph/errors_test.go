@@ -170,6 +170,9 @@ func engineErrCases() []errCase {
 			s.Input, s.Target = []int{1 << 20, 1 << 20, 1 << 20}, []int{1}
 			return firstErr(s, graph.Options{}, 0)
 		}, []string{"more than"}},
+		{"spec/over-budget", func() error {
+			return firstErr(scalarSpec([]graph.Param{{Name: "x"}, {Name: "w", Shape: []int{20000, 20000}}}, okForward), graph.Options{}, 0)
+		}, []string{"more than 134217728 values", "w", "[20000 20000]"}},
 		{"spec/huge-parameter", func() error {
 			return firstErr(scalarSpec([]graph.Param{{Name: "w", Shape: []int{1 << 30, 1 << 30}}}, okForward), graph.Options{}, 0)
 		}, []string{`"w"`, "more than"}},

@@ -9,7 +9,7 @@ import (
 
 // link prunes g to the ancestors of targets, gives each kept node a slot and
 // a buffer, and turns each op node into a kernel.
-func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes) (*program[T], error) {
+func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes, budget int) (*program[T], error) {
 	sorted, err := G.Sort(g)
 	if err != nil {
 		return nil, fmt.Errorf("graph: sorting the graph: %w", err)
@@ -29,6 +29,9 @@ func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes) (*program[T
 		visit(t)
 	}
 
+	if err := checkBudget(need, budget); err != nil {
+		return nil, err
+	}
 	p := &program[T]{g: g, users: map[*G.Node][]*G.Node{}, targets: map[*G.Node]bool{},
 		expNegAbs: map[int][]float64{}, probs: map[int][]T{}}
 	for n := range need {
@@ -123,6 +126,28 @@ func fill[T Float](buf []T, v G.Value) error {
 		buf[0] = T(d)
 	default:
 		return fmt.Errorf("unsupported value type %T", d)
+	}
+	return nil
+}
+
+// checkBudget refuses a program whose buffers would hold more than budget
+// values, naming its largest node, before anything is allocated.
+func checkBudget(need map[*G.Node]bool, budget int) error {
+	total := 0
+	var big *G.Node
+	bigSize := 0
+	for n := range need {
+		sz, ok := checkedSize(n.Shape())
+		if !ok {
+			return fmt.Errorf("graph: node %v has shape %v, more than %d values", n.Name(), n.Shape(), MaxValues)
+		}
+		if sz > bigSize {
+			big, bigSize = n, sz
+		}
+		total += sz
+		if total > budget {
+			return fmt.Errorf("graph: the model needs more than %d values (%d MiB of float64) for one batch; its largest tensor is %s with shape %v (%d values): use a smaller model or batch", budget, budget>>17, big.Name(), big.Shape(), bigSize)
+		}
 	}
 	return nil
 }

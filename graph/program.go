@@ -146,7 +146,7 @@ func compile[T Float](spec *Spec, d *decls, n int, kind programKind) (p *program
 	for _, name := range b.updateOrder {
 		targets = append(targets, b.updates[name])
 	}
-	p, err = link[T](g, dt, targets)
+	p, err = link[T](g, dt, targets, spec.budget())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -53,6 +53,22 @@ type Spec struct {
 	// parameter draws from its own stream, keyed by its full name, so adding
 	// a layer does not change the others' initial values.
 	Seed uint64
+	// Budget bounds the values one compiled program holds (parameters,
+	// data, every intermediate and gradient); 0 means DefaultBudget. A
+	// model or batch past it fails with an error before anything is
+	// allocated.
+	Budget int
+}
+
+// DefaultBudget is the default bound on the values of one compiled
+// program: 2^27, 1 GiB of float64.
+const DefaultBudget = 1 << 27
+
+func (s *Spec) budget() int {
+	if s.Budget > 0 {
+		return s.Budget
+	}
+	return DefaultBudget
 }
 
 // InputSize is the number of values in one row of X (0 without data).

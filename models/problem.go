@@ -199,7 +199,61 @@ func Parse(spec string, features, outputs int, activation string, seed uint64) (
 		}
 		return NewMLP(features, outputs, hidden, activation, seed)
 	}
-	return nil, fmt.Errorf("models: unknown model %q (want linear, poly:K, logistic, softmax or mlp:H1[,H2...])", spec)
+	if IsLayerSequence(spec) && !isBareWord(spec) {
+		seq, err := nn.Parse(spec)
+		if err != nil {
+			return nil, err
+		}
+		return seq, nil
+	}
+	if isBareWord(spec) {
+		if seq, err := nn.Parse(spec); err == nil {
+			return seq, nil // a parameterless layer such as relu
+		}
+	}
+	return nil, fmt.Errorf("models: unknown model %s (want linear, poly:K, logistic, softmax, mlp:H1[,H2...], or a layer sequence such as 'linear(16) relu linear(3)')", quoteSpec(spec))
+}
+
+// IsLayerSequence reports whether spec is written in the layer grammar
+// (nn.Parse) rather than as one of the classic models.
+func IsLayerSequence(spec string) bool {
+	name, _, _ := strings.Cut(spec, ":")
+	switch name {
+	case "linear", "poly", "logistic", "softmax", "mlp":
+		if !strings.ContainsAny(spec, "( \t\n") {
+			return false
+		}
+	}
+	return strings.TrimSpace(spec) != ""
+}
+
+// isBareWord reports whether spec is one lower-case word, which names a
+// classic model or a layer without arguments.
+func isBareWord(spec string) bool {
+	if spec == "" {
+		return false
+	}
+	for _, c := range spec {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteSpec quotes a model spec for a message, cut to about 40 characters.
+func quoteSpec(s string) string {
+	if len(s) <= 40 {
+		return fmt.Sprintf("%q", s)
+	}
+	n := 0
+	for i := range s {
+		if i > 40 {
+			break
+		}
+		n = i
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:n], len(s))
 }
 
 func noArg(spec, arg string) error {
