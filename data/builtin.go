@@ -36,14 +36,19 @@ var builtinFS embed.FS
 //	          Efron, Hastie, Johnstone and Tibshirani (2004), "Least Angle Regression"
 //	iris      150 rows, 4 features (sepal/petal length and width, cm) → species 0, 1, 2;
 //	          Fisher (1936)
-//	digits    1797 rows, 64 pixel intensities 0–16 of 8×8 images → digit 0–9;
+//	digits    1797 rows, 64 pixel intensities 0–16 of 8×8 images → digit 0–9
+//	          (Shape 1×8×8, rows read as one-channel images by convolutions);
 //	          UCI Optical Recognition of Handwritten Digits
 func Builtin(name string) (*Dataset, error) {
 	b, err := builtinFS.ReadFile("builtin/" + name + ".csv")
 	if err != nil || strings.ContainsAny(name, "/\\") {
 		return nil, fmt.Errorf("data: unknown built-in dataset %q (have: %s)", name, strings.Join(BuiltinNames(), ", "))
 	}
-	return ParseCSV(bytes.NewReader(b), name+".csv", CSVOptions{})
+	ds, err := ParseCSV(bytes.NewReader(b), name+".csv", CSVOptions{})
+	if err == nil && name == "digits" {
+		ds.Shape = []int{1, 8, 8} // one channel of 8×8 pixels, for convolutions
+	}
+	return ds, err
 }
 
 // BuiltinNames returns the names Builtin accepts, sorted.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/descent-ml/descent/train"
 	"io"
 	"math"
 	"strconv"
@@ -55,7 +56,7 @@ type CompareRow struct {
 	Optimizer string  `json:"optimizer"`
 	LR        float64 `json:"lr"`
 	// Status is why the run ended; a diverged run is a row, not an error.
-	Status Status `json:"status"`
+	Status train.Status `json:"status"`
 	// Loss is the training loss of the final parameters (on divergence, of
 	// the last finite ones); ValLoss the validation loss, NaN without one.
 	Loss    float64 `json:"loss"`
@@ -70,12 +71,14 @@ type CompareRow struct {
 	// is ≤ target, or every step when only the final loss is. −1 means never.
 	StepsToTarget int `json:"steps_to_target"`
 	// Curve is the loss of every completed epoch (the row-weighted mean of
-	// its batch losses; with full batches, the loss at each step), and
-	// CurveSteps the steps taken by the end of each.
-	Curve      []float64 `json:"curve"`
-	CurveSteps []int     `json:"curve_steps"`
+	// its batch losses; with full batches, the loss at each step), thinned
+	// for long runs: CurveEpochs are the epochs kept and CurveSteps the
+	// steps taken by the end of each.
+	Curve       []float64 `json:"curve"`
+	CurveEpochs []int     `json:"curve_epochs"`
+	CurveSteps  []int     `json:"curve_steps"`
 	// Diverged says where a diverged run stopped.
-	Diverged *Divergence `json:"diverged,omitempty"`
+	Diverged *train.Divergence `json:"diverged,omitempty"`
 	// Duration is the wall time of the run, preparation excluded.
 	Duration time.Duration `json:"-"`
 
@@ -107,13 +110,13 @@ type CompareOptions struct {
 // Cancelling ctx stops the comparison with ctx's error.
 func Compare(ctx context.Context, base *Job, variants []Variant, opt CompareOptions) (*Comparison, error) {
 	if base == nil {
-		return nil, fmt.Errorf("train: compare: no base job")
+		return nil, fmt.Errorf("job: compare: no base job")
 	}
 	if len(variants) == 0 {
-		return nil, fmt.Errorf("train: compare: no variants")
+		return nil, fmt.Errorf("job: compare: no variants")
 	}
 	if opt.Target < 0 || math.IsNaN(opt.Target) || math.IsInf(opt.Target, 0) {
-		return nil, fmt.Errorf("train: compare: target must be >= 0 (0 = default), got %v", opt.Target)
+		return nil, fmt.Errorf("job: compare: target must be >= 0 (0 = default), got %v", opt.Target)
 	}
 	c := &Comparison{Initial: math.NaN()}
 	for i, v := range variants {
@@ -122,7 +125,7 @@ func Compare(ctx context.Context, base *Job, variants []Variant, opt CompareOpti
 		}
 		row, initial, err := runVariant(ctx, base, v)
 		if err != nil {
-			return nil, fmt.Errorf("train: compare: variant %s: %w", v.label(), err)
+			return nil, fmt.Errorf("job: compare: variant %s: %w", v.label(), err)
 		}
 		if i == 0 {
 			c.Initial = initial
@@ -148,18 +151,31 @@ func Compare(ctx context.Context, base *Job, variants []Variant, opt CompareOpti
 // diverge and J₀ the loss at the starting parameters: "within 5% of the
 // best run", floored at a millionth of the starting loss so that a problem
 // the best run fits exactly (J → 0) still has a target the others can
-// reach. It returns NaN when every row diverged.
+// reach. Only runs that ended below the starting loss count, and the
+// target is never above J₀: a run whose loss grew never "reaches" it at
+// step 0. It returns NaN, with the reason, when no run lowered the loss.
 func DefaultTarget(rows []CompareRow, initial float64) (float64, string) {
 	best := math.Inf(1)
+	diverged := 0
 	for _, r := range rows {
-		if r.Status != Diverged && isFinite(r.Loss) {
+		if r.Status == train.Diverged || !isFinite(r.Loss) {
+			diverged++
+			continue
+		}
+		if r.Loss < initial || math.IsNaN(initial) {
 			best = math.Min(best, r.Loss)
 		}
 	}
 	if math.IsInf(best, 1) {
-		return math.NaN(), "none: every run diverged"
+		if diverged == len(rows) {
+			return math.NaN(), "none: every run diverged"
+		}
+		return math.NaN(), "none: no run lowered the loss below the starting loss"
 	}
 	t, rule := 1.05*best, "1.05 × the best final loss"
+	if t >= initial {
+		t, rule = best, "the best final loss"
+	}
 	if floor := 1e-6 * initial; isFinite(floor) && floor > t {
 		t, rule = floor, "1e-6 × the starting loss, as the best run fits almost exactly"
 	}
@@ -174,12 +190,12 @@ func stepsTo(r CompareRow, target float64) int {
 	for i, l := range r.Curve {
 		if l <= target {
 			if r.full {
-				return i
+				return r.CurveEpochs[i] - 1 // J(θ) before epoch e's update: e−1 steps in
 			}
 			return r.CurveSteps[i]
 		}
 	}
-	if r.Status != Diverged && r.Loss <= target {
+	if r.Status != train.Diverged && r.Loss <= target {
 		return r.Steps
 	}
 	return -1
@@ -203,7 +219,7 @@ func runVariant(ctx context.Context, base *Job, v Variant) (CompareRow, float64,
 		j.Optimizer.LR = v.LR
 		j.Optimizer.Set["lr"] = true
 	}
-	j.Hooks = append([]Hook(nil), base.Hooks...)
+	j.Hooks = append([]train.Hook(nil), base.Hooks...)
 	if v.Edit != nil {
 		v.Edit(&j)
 	}
@@ -215,17 +231,26 @@ func runVariant(ctx context.Context, base *Job, v Variant) (CompareRow, float64,
 	if err != nil {
 		return CompareRow{}, 0, err
 	}
-	var steps []int // first among the hooks, so a hook that stops the run cannot skip it
-	rec := Funcs{Epoch: func(e *Epoch) error { steps = append(steps, e.Steps); return nil }}
-	res, err := Run(ctx, p.Engine, Adapt(p.Optimizer), p.Train, p.Val, p.Loop, append([]Hook{rec}, j.Hooks...)...)
+	steps := map[int]int{} // first among the hooks, so a hook that stops the run cannot skip it
+	rec := train.Funcs{Epoch: func(e *train.Epoch) error { steps[e.Epoch] = e.Steps; return nil }}
+	res, err := train.Run(ctx, p.Engine, train.Adapt(p.Optimizer), p.Train, p.Val, p.Loop, append([]train.Hook{rec}, j.Hooks...)...)
 	if err != nil {
 		return CompareRow{}, 0, err
 	}
 	cfg := p.Optimizer.Config()
+	epochs, curve, _ := res.History.Points()
+	curveSteps := make([]int, len(epochs))
+	for i, e := range epochs {
+		s, ok := steps[e]
+		if !ok {
+			s = res.Steps // the partial epoch a gradient tolerance ended
+		}
+		curveSteps[i] = s
+	}
 	return CompareRow{
 		Label: v.label(), Optimizer: cfg.Name, LR: cfg.LR, Status: res.Status,
 		Loss: res.Loss, ValLoss: res.ValLoss, Epochs: res.Epochs, Steps: res.Steps,
-		Curve: res.EpochLoss, CurveSteps: steps[:len(res.EpochLoss)],
+		Curve: curve, CurveEpochs: epochs, CurveSteps: curveSteps,
 		Diverged: res.Diverged, Duration: res.Duration,
 		full: p.Loop.BatchSize == 0 || p.Loop.BatchSize >= p.Train.N,
 	}, initial, nil
@@ -290,19 +315,19 @@ func (c *Comparison) MarshalJSON() ([]byte, error) {
 		Hint  string `json:"hint"`
 	}
 	type rowJSON struct {
-		Label         string   `json:"label"`
-		Optimizer     string   `json:"optimizer"`
-		LR            float64  `json:"lr"`
-		Status        Status   `json:"status"`
-		Loss          any      `json:"loss"`
-		ValLoss       any      `json:"val_loss,omitempty"`
-		Epochs        int      `json:"epochs"`
-		Steps         int      `json:"steps"`
-		StepsToTarget any      `json:"steps_to_target"`
-		Seconds       float64  `json:"seconds"`
-		Diverged      *divJSON `json:"diverged,omitempty"`
-		Curve         []any    `json:"curve"`
-		CurveSteps    []int    `json:"curve_steps"`
+		Label         string       `json:"label"`
+		Optimizer     string       `json:"optimizer"`
+		LR            float64      `json:"lr"`
+		Status        train.Status `json:"status"`
+		Loss          any          `json:"loss"`
+		ValLoss       any          `json:"val_loss,omitempty"`
+		Epochs        int          `json:"epochs"`
+		Steps         int          `json:"steps"`
+		StepsToTarget any          `json:"steps_to_target"`
+		Seconds       float64      `json:"seconds"`
+		Diverged      *divJSON     `json:"diverged,omitempty"`
+		Curve         []any        `json:"curve"`
+		CurveSteps    []int        `json:"curve_steps"`
 	}
 	rows := make([]rowJSON, len(c.Rows))
 	for i, r := range c.Rows {

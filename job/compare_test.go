@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/descent-ml/descent/train"
 	"math"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func compareLineJob(t *testing.T, epochs int) *Job {
 	t.Helper()
 	ds, err := data.Builtin("line")
 	require.NoError(t, err)
-	return &Job{Data: ds, Model: "linear", Loss: "half-mse", Optimizer: optimizers.Config{Name: "gd"}, Loop: Config{Epochs: epochs}}
+	return &Job{Data: ds, Model: "linear", Loss: "half-mse", Optimizer: optimizers.Config{Name: "gd"}, Loop: train.Config{Epochs: epochs}}
 }
 
 // halfMSELineGD runs plain-Go gradient descent on the half-mse of a line
@@ -62,7 +63,7 @@ func TestCompareLearningRates(t *testing.T) {
 	}
 	assert.InDelta(t, ref[0][0], c.Initial, 1e-12)
 	for i, r := range c.Rows[:2] {
-		assert.Equal(t, MaxEpochs, r.Status, r.Label)
+		assert.Equal(t, train.MaxEpochs, r.Status, r.Label)
 		assert.Equal(t, "gd", r.Optimizer)
 		assert.Equal(t, lrs[i], r.LR)
 		require.Len(t, r.Curve, epochs)
@@ -73,7 +74,7 @@ func TestCompareLearningRates(t *testing.T) {
 		assert.InEpsilon(t, ref[i][epochs], r.Loss, 1e-9)
 	}
 	bad := c.Rows[2]
-	assert.Equal(t, Diverged, bad.Status)
+	assert.Equal(t, train.Diverged, bad.Status)
 	require.NotNil(t, bad.Diverged)
 	assert.Equal(t, -1, bad.StepsToTarget)
 	assert.Equal(t, []string{"lr=0.01", "lr=0.1", "lr=0.5"}, []string{c.Rows[0].Label, c.Rows[1].Label, bad.Label})
@@ -115,7 +116,7 @@ func TestCompareSameDataSeedAndStart(t *testing.T) {
 	ds, err := data.Builtin("multi")
 	require.NoError(t, err)
 	job := &Job{Data: ds, Model: "linear", Standardize: true, ValSplit: 0.2,
-		Optimizer: optimizers.Config{Name: "gd", LR: 0.05}, Loop: Config{Epochs: 4, BatchSize: 8, Seed: 3}}
+		Optimizer: optimizers.Config{Name: "gd", LR: 0.05}, Loop: train.Config{Epochs: 4, BatchSize: 8, Seed: 3}}
 	c, err := Compare(context.Background(), job, []Variant{{Label: "a"}, {Label: "b", Optimizer: "gd", LR: 0.05}}, CompareOptions{})
 	require.NoError(t, err)
 	a, b := c.Rows[0], c.Rows[1]
@@ -165,13 +166,13 @@ func TestCompareErrors(t *testing.T) {
 		opt      CompareOptions
 		want     string
 	}{
-		{"no base", nil, []Variant{{}}, CompareOptions{}, "train: compare: no base job"},
-		{"no variants", job, nil, CompareOptions{}, "train: compare: no variants"},
-		{"negative target", job, []Variant{{}}, CompareOptions{Target: -1}, "train: compare: target must be >= 0 (0 = default), got -1"},
-		{"negative lr", job, []Variant{{LR: -0.1}}, CompareOptions{}, "train: compare: variant base: lr must be > 0 (0 keeps the base job's), got -0.1"},
-		{"unknown optimizer", job, []Variant{{Optimizer: "lbfgs"}}, CompareOptions{}, `train: compare: variant lbfgs: optimizers: unknown optimizer "lbfgs"`},
+		{"no base", nil, []Variant{{}}, CompareOptions{}, "job: compare: no base job"},
+		{"no variants", job, nil, CompareOptions{}, "job: compare: no variants"},
+		{"negative target", job, []Variant{{}}, CompareOptions{Target: -1}, "job: compare: target must be >= 0 (0 = default), got -1"},
+		{"negative lr", job, []Variant{{LR: -0.1}}, CompareOptions{}, "job: compare: variant base: lr must be > 0 (0 keeps the base job's), got -0.1"},
+		{"unknown optimizer", job, []Variant{{Optimizer: "lbfgs"}}, CompareOptions{}, `job: compare: variant lbfgs: optimizers: unknown optimizer "lbfgs"`},
 		{"option for another optimizer", withMomentum, []Variant{{Optimizer: "momentum"}, {Optimizer: "adam"}}, CompareOptions{},
-			"train: compare: variant adam: optimizers: option momentum does not apply to adam"},
+			"job: compare: variant adam: optimizers: option momentum does not apply to adam"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,10 +197,12 @@ func TestDefaultTarget(t *testing.T) {
 		initial float64
 		want    float64
 	}{
-		{"best of the calm runs", []CompareRow{{Loss: 2}, {Loss: 1}, {Loss: 1e-9, Status: Diverged}}, 10, 1.05},
+		{"best of the calm runs", []CompareRow{{Loss: 2}, {Loss: 1}, {Loss: 1e-9, Status: train.Diverged}}, 10, 1.05},
 		{"floor when the best fits exactly", []CompareRow{{Loss: 1e-12}, {Loss: 3}}, 50, 5e-5},
-		{"every run diverged", []CompareRow{{Loss: 1, Status: Diverged}}, 1, math.NaN()},
-		{"non-finite losses are skipped", []CompareRow{{Loss: math.Inf(1)}, {Loss: 4}}, 1, 4.2},
+		{"every run diverged", []CompareRow{{Loss: 1, Status: train.Diverged}}, 1, math.NaN()},
+		{"non-finite losses are skipped", []CompareRow{{Loss: math.Inf(1)}, {Loss: 4}}, 10, 4.2},
+		{"no run lowered the loss", []CompareRow{{Loss: 20}, {Loss: 30}}, 1, math.NaN()},
+		{"never above the starting loss", []CompareRow{{Loss: 0.99}, {Loss: 30}}, 1, 0.99},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -257,7 +260,7 @@ func TestComparisonTableAndJSON(t *testing.T) {
 // diverges — a row with status diverged, not an error.
 func ExampleCompare() {
 	ds, _ := data.Builtin("line")
-	job := &Job{Data: ds, Loss: "half-mse", Optimizer: optimizers.Config{Name: "gd"}, Loop: Config{Epochs: 300}}
+	job := &Job{Data: ds, Loss: "half-mse", Optimizer: optimizers.Config{Name: "gd"}, Loop: train.Config{Epochs: 300}}
 	c, err := Compare(context.Background(), job, []Variant{{LR: 0.01}, {LR: 0.1}, {LR: 0.5}}, CompareOptions{})
 	if err != nil {
 		fmt.Println(err)

@@ -1,31 +1,42 @@
+// Package job is a whole training run as the command line describes one:
+// data, model, loss, optimizer, loop settings, standardization, validation
+// split and a starting point, prepared once and run; and the comparisons
+// and loss surfaces built on such runs. Everything the CLI's train,
+// compare and surface commands do is a call here.
 package job
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 
 	"gorgonia.org/tensor"
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/modelfile"
 	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/ops"
 	"github.com/descent-ml/descent/optimizers"
+	"github.com/descent-ml/descent/train"
 )
 
-// Job is a whole training run as the command line describes one: data,
-// model, loss, optimizer, loop settings, standardization, validation split
-// and a starting point. Its zero values are documented defaults.
+// Job is a whole training run. Its zero values are documented defaults.
 type Job struct {
 	// Data is the dataset; Job never modifies it.
 	Data *data.Dataset
-	// Model is linear, poly:K, logistic, softmax or mlp:H1[,H2…]; "" is linear.
+	// Model is linear, poly:K, logistic, softmax, mlp:H1[,H2…] or a layer
+	// sequence ("conv2d(16,3,padding=1) relu flatten linear(10)"). ""
+	// picks linear for a regression target, and logistic or softmax for a
+	// target of class labels.
 	Model string
+	// Module is a user's own module, used instead of Model. To be saved,
+	// loaded and resumed it must be registered (nn.Register).
+	Module models.Model
 	// Activation is the MLP's hidden activation; "" is relu.
 	Activation string
-	// Loss is mse, half-mse, mae, huber, bce or xent; "" follows the model.
+	// Loss is mse, half-mse, mae, huber, bce or xent; "" picks one (see
+	// ChooseLoss) and Prepared.LossReason says why.
 	Loss  string
 	Delta float64
 	// Float32 runs the graph in float32 (parameters stay float64).
@@ -33,218 +44,307 @@ type Job struct {
 	// Optimizer selects and configures the update rule.
 	Optimizer optimizers.Config
 	// Loop sets epochs, batch size, shuffling, seed and stop rules.
-	Loop Config
+	Loop train.Config
 	// Standardize z-scores the features with the training rows' mean and
 	// population standard deviation; the statistics go into the model file.
 	Standardize bool
+	// StandardizeTarget z-scores a regression target the same way; the
+	// loss is then in standardized units, while predictions and metrics
+	// (R², RMSE, MAE) are converted back to the target's units.
+	StandardizeTarget bool
 	// ValSplit holds out this fraction of rows, drawn with Loop.Seed, for
 	// validation; 0 is none.
 	ValSplit float64
-	// Init starts from a model file's parameters; a checkpoint's optimizer
-	// state and epoch count are resumed as well.
-	Init *File
+	// InputShape reshapes each row, such as [1 8 8] for 64 pixels; nil
+	// takes the dataset's Shape for a layer sequence, and flat rows for the
+	// classic models.
+	InputShape []int
+	// Init starts from a model file's parameters and buffers; a
+	// checkpoint's optimizer state and position are resumed as well, so an
+	// interrupted run continues bit-identically.
+	Init *modelfile.File
+	// ResetOptimizer starts a fresh optimizer (and a new run) from Init's
+	// weights when Init was trained with another optimizer; without it that
+	// is an error.
+	ResetOptimizer bool
 	// Engine tunes the executor.
 	Engine graph.Options
 	// Hooks observe the run.
-	Hooks []Hook
-}
-
-// Outcome is what a Job produced.
-type Outcome struct {
-	Result *Result
-	// R2 is set for regression, Accuracy for classification, both on the
-	// training rows; ValR2 and ValAccuracy on the validation rows.
-	R2, Accuracy, ValR2, ValAccuracy *float64
-	Engine                           *graph.Engine
-	// File is the model file of the final parameters, with the optimizer
-	// state, ready to Save.
-	File *File
-	// Train and Val are the encoded sets the run used.
-	Train Data
-	Val   *Data
+	Hooks []train.Hook
 }
 
 // Prepared is a Job after its data, model and optimizer are set up and
-// before training: what Compare and Surface reuse.
+// before training. Compare and Surface reuse it.
 type Prepared struct {
-	Engine      *graph.Engine
-	Optimizer   *optimizers.Optimizer
-	Train       Data
-	Val         *Data
-	Spec        ModelSpec
-	Stats       *Standardize
-	Classes     int
-	TrainLabels []float64
-	ValLabels   []float64
-	Loop        Config
+	Engine    *graph.Engine
+	Optimizer *optimizers.Optimizer
+	Train     train.Data
+	Val       *train.Data
+	// Loop is the job's loop with the checkpoint's position to resume from.
+	Loop train.Config
+	// Loss is the loss in use and LossReason why it was chosen.
+	Loss, LossReason string
+	// Classes is the number of classes (0 for regression).
+	Classes int
+	// Arch describes the model for a model file.
+	Arch modelfile.Arch
+	// Stats and TargetStats are the standardizations applied.
+	Stats, TargetStats *modelfile.Standardize
+	// InputShape is the shape of one input row.
+	InputShape []int
+	// Features and Target name the data's columns.
+	Features []string
+	Target   string
+	// Resumed says the run continues a checkpoint.
+	Resumed bool
+
+	job     Job
+	archErr error // why a user's module cannot be saved, if it cannot
 }
 
-// Prepare validates the job and builds its engine and optimizer.
+// Prepare validates the job and builds its engine and optimizer. The
+// optimizer is validated first, so a bad option is reported before any
+// data is touched.
 func (j *Job) Prepare() (*Prepared, error) {
 	if j.Data == nil {
-		return nil, fmt.Errorf("train: the job has no data")
+		return nil, fmt.Errorf("job: the job has no data")
 	}
-	ds := j.Data.Subset(allRows(j.Data.N))
-	if f := j.Init; f != nil && f.Model.Features != 0 && f.Model.Features != ds.D {
-		return nil, fmt.Errorf("train: the model file has %d features (%v), the data has %d (%v)", f.Model.Features, f.Features, ds.D, ds.Features)
+	if j.ValSplit < 0 || j.ValSplit >= 1 || math.IsNaN(j.ValSplit) {
+		return nil, fmt.Errorf("job: the validation split must be in [0,1), got %v", j.ValSplit)
 	}
-	spec := j.Model
-	if spec == "" {
-		spec = "linear"
-	}
-	loss := j.Loss
-	if loss == "" {
-		loss = models.DefaultLossFor(spec)
-	}
-	info, err := ops.LossInfo(loss)
+	opt, err := optimizers.New(j.Optimizer)
 	if err != nil {
 		return nil, err
 	}
-	classes, outputs := 0, 1
-	if info.Classes != "" {
-		if classes, err = ds.Classes(); err != nil {
-			return nil, err
+	ds := j.Data
+	if f := j.Init; f != nil {
+		// The model's columns, by name and in its order.
+		if ds, err = ds.Select(f.Features); err != nil {
+			return nil, fmt.Errorf("job: the model file was trained on columns %s: %w", listNames(f.Features), err)
 		}
-		if info.Classes == "binary" && classes > 2 {
-			return nil, fmt.Errorf("train: bce needs labels 0 and 1, the target %q has %d classes (use --loss xent)", ds.Target, classes)
+		if f.Target != "" && ds.Target != f.Target {
+			return nil, fmt.Errorf("job: the model file predicts %q, but the data's target is %q (pass --target %s)", f.Target, ds.Target, f.Target)
 		}
-		if info.Classes == "multi" {
-			if classes < 2 {
-				return nil, fmt.Errorf("train: xent needs at least 2 classes, the target %q has %d", ds.Target, classes)
-			}
-			outputs = classes
-		}
-	} else if spec == "logistic" || spec == "softmax" {
-		return nil, fmt.Errorf("train: model %s is a classifier; use --loss bce or xent, not %s", spec, loss)
+	} else {
+		ds = ds.Subset(allRows(ds.N))
 	}
-	var tr, va *data.Dataset = ds, nil
+	spec := j.Model
+	if j.Init != nil && j.Module == nil {
+		if spec != "" && spec != j.Init.Model.Spec {
+			return nil, fmt.Errorf("job: the model file holds model %s, not %s", quote(j.Init.Model.Spec), quote(spec))
+		}
+		spec = j.Init.Model.Spec
+	}
+	choice, err := ChooseLoss(ds, spec, j.Module, j.Loss)
+	if j.Init != nil && j.Loss == "" && j.Init.Model.Loss != "" {
+		choice = LossChoice{Loss: j.Init.Model.Loss, Model: spec, Reason: "the model file's loss"}
+		if info, e := ops.LossInfo(choice.Loss); e == nil && info.Classes != "" {
+			choice.Classes, err = ds.Classes()
+		} else {
+			err = e
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	spec = choice.Model
+	info, _ := ops.LossInfo(choice.Loss) // ChooseLoss checked it
+	outputs := 1
+	if info.Classes == "multi" {
+		outputs = choice.Classes
+	}
+	if info.Classes != "" && j.StandardizeTarget {
+		return nil, fmt.Errorf("job: --standardize-target is for regression; the target %q holds class labels for %s", ds.Target, choice.Loss)
+	}
+	classic := j.Module == nil && !models.IsLayerSequence(spec)
+	shape, err := inputShape(j, ds, classic)
+	if err != nil {
+		return nil, err
+	}
+	var tr, va = ds, (*data.Dataset)(nil)
 	if j.ValSplit != 0 {
 		if tr, va, err = data.Split(ds, j.ValSplit, int64(j.Loop.Seed)); err != nil {
 			return nil, err
 		}
 	}
-	var stats *Standardize
-	if j.Init != nil && j.Init.Standardize != nil {
-		stats = j.Init.Standardize
-	} else if j.Standardize {
-		st := data.FitStats(tr.X, tr.N, tr.D)
-		stats = &Standardize{Mean: st.Mean, Std: st.Std}
+	p := &Prepared{Optimizer: opt, Loss: choice.Loss, LossReason: choice.Reason, Classes: choice.Classes,
+		InputShape: shape, Features: ds.Features, Target: ds.Target, Loop: j.Loop, job: *j}
+	if err := p.standardize(j, tr, va, info.Classes == ""); err != nil {
+		return nil, err
 	}
-	if stats != nil {
-		st := data.Stats{Mean: stats.Mean, Std: stats.Std}
-		if err := st.Apply(tr.X, tr.D); err != nil {
+	m := j.Module
+	if m == nil {
+		if m, err = models.Parse(spec, ds.D, outputs, j.Activation, j.Loop.Seed); err != nil {
 			return nil, err
 		}
-		if va != nil {
-			if err := st.Apply(va.X, va.D); err != nil {
+		if j.Init != nil && j.Init.Model.Module != "" {
+			if m, err = j.Init.Model.Model(); err != nil {
 				return nil, err
 			}
 		}
 	}
-	m, err := models.Parse(spec, ds.D, outputs, j.Activation, j.Loop.Seed)
-	if err != nil {
-		return nil, err
-	}
-	prob := models.Problem{Model: m, Loss: loss, Delta: j.Delta}
+	p.Arch, p.archErr = modelfile.ArchOf(spec, m)
 	dtype := "float64"
+	prob := models.Problem{Model: m, Loss: choice.Loss, Delta: j.Delta, Input: shape, Target: []int{outputs}, Seed: j.Loop.Seed}
 	if j.Float32 {
 		prob.Dtype, dtype = tensor.Float32, "float32"
 	}
-	e, err := prob.Engine(j.Engine)
-	if err != nil {
+	p.Arch.Features, p.Arch.Outputs, p.Arch.Activation, p.Arch.Seed = ds.D, outputs, activationOf(m), j.Loop.Seed
+	p.Arch.Loss, p.Arch.Delta, p.Arch.Dtype = choice.Loss, j.Delta, dtype
+	if p.Engine, err = prob.Engine(j.Engine); err != nil {
 		return nil, err
 	}
-	p := &Prepared{Engine: e, Classes: classes, Stats: stats, Loop: j.Loop,
-		Spec: ModelSpec{Spec: spec, Features: ds.D, Outputs: outputs, Activation: activationOf(m), Seed: j.Loop.Seed,
-			Loss: loss, Delta: j.Delta, Dtype: dtype, OptimizerName: j.Optimizer.Name}}
-	p.Train, p.TrainLabels = encode(tr, info.Classes, outputs)
+	if k := p.Engine.Outputs(); k != outputs {
+		return nil, fmt.Errorf("job: the model's last layer gives %d outputs per row, but %s needs %d%s", k, choice.Loss, outputs, outputHint(choice, outputs))
+	}
+	if p.Train, err = encode(tr, info.Classes, outputs); err != nil {
+		return nil, err
+	}
 	if va != nil {
-		v, labels := encode(va, info.Classes, outputs)
-		p.Val, p.ValLabels = &v, labels
-	}
-	if p.Optimizer, err = optimizers.New(j.Optimizer); err != nil {
-		return nil, err
-	}
-	if err := p.Optimizer.Init(e.Params()); err != nil {
-		return nil, err
-	}
-	if f := j.Init; f != nil {
-		if err := f.Apply(e); err != nil {
+		v, err := encode(va, info.Classes, outputs)
+		if err != nil {
 			return nil, err
 		}
-		if len(f.Optimizer) > 0 && f.Model.OptimizerName == j.Optimizer.Name {
-			if err := p.Optimizer.UnmarshalState(f.Optimizer); err != nil {
-				return nil, err
-			}
-			p.Loop.StartEpoch = f.Epochs
+		p.Val = &v
+	}
+	if p.TargetStats != nil {
+		scaleTargets(&p.Train, p.TargetStats)
+		if p.Val != nil {
+			scaleTargets(p.Val, p.TargetStats)
 		}
+	}
+	if err := opt.Init(p.Engine.Params()); err != nil {
+		return nil, err
+	}
+	if err := p.resume(j); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
-// Run prepares and trains.
-func (j *Job) Run(ctx context.Context) (*Outcome, error) {
-	p, err := j.Prepare()
-	if err != nil {
-		return nil, err
-	}
-	res, err := Run(ctx, p.Engine, Adapt(p.Optimizer), p.Train, p.Val, p.Loop, j.Hooks...)
-	if err != nil {
-		return nil, err
-	}
-	out := &Outcome{Result: res, Engine: p.Engine, Train: p.Train, Val: p.Val}
-	if out.R2, out.Accuracy, err = p.metrics(p.Train, p.TrainLabels); err != nil {
-		return nil, err
-	}
-	if p.Val != nil {
-		if out.ValR2, out.ValAccuracy, err = p.metrics(*p.Val, p.ValLabels); err != nil {
-			return nil, err
+// inputShape is the shape of one input row.
+func inputShape(j *Job, ds *data.Dataset, classic bool) ([]int, error) {
+	shape := j.InputShape
+	switch {
+	case shape != nil:
+		n := 1
+		for _, d := range shape {
+			if d <= 0 || n > graph.MaxValues/d {
+				return nil, fmt.Errorf("job: --input-shape %v must be positive sizes", shape)
+			}
+			n *= d
 		}
+		if n != ds.D {
+			return nil, fmt.Errorf("job: --input-shape %s holds %d values, but each row of %s has %d features", dims(shape), n, ds.Name, ds.D)
+		}
+	case j.Init != nil && j.Init.InputShape != nil:
+		shape = j.Init.InputShape
+	case !classic && ds.Shape != nil:
+		shape = ds.Shape
+	default:
+		shape = []int{ds.D}
 	}
-	f := NewFile(p.Spec, p.Engine)
-	f.Features, f.Target, f.Classes = j.Data.Features, j.Data.Target, p.Classes
-	f.Standardize = p.Stats
-	f.Epochs, f.Steps = res.Epochs, res.Steps
-	if j.Init != nil && len(j.Init.Optimizer) > 0 && p.Loop.StartEpoch > 0 {
-		f.Steps += j.Init.Steps
-	}
-	if f.Optimizer, err = p.Optimizer.MarshalState(); err != nil {
-		return nil, err
-	}
-	out.File = f
-	return out, nil
+	return slices.Clone(shape), nil
 }
 
-// metrics computes R² (regression) or accuracy (classification).
-func (p *Prepared) metrics(d Data, labels []float64) (r2, acc *float64, err error) {
-	pred, err := p.Engine.Predict(d.X, d.N, nil)
-	if err != nil {
-		return nil, nil, err
+// standardize fits (or takes from Init) the feature and target statistics
+// and applies them to the training and validation rows in place.
+func (p *Prepared) standardize(j *Job, tr, va *data.Dataset, regression bool) error {
+	if f := j.Init; f != nil && f.Standardize != nil {
+		p.Stats = f.Standardize
+	} else if j.Standardize {
+		st := data.FitStats(tr.X, tr.N, tr.D)
+		p.Stats = &modelfile.Standardize{Mean: st.Mean, Std: st.Std}
 	}
-	if p.Classes == 0 {
-		v, err := R2(pred, d.Y)
-		if err != nil || math.IsNaN(v) {
-			return nil, nil, err
+	if p.Stats != nil {
+		st := data.Stats{Mean: p.Stats.Mean, Std: p.Stats.Std}
+		if err := st.Apply(tr.X, tr.D); err != nil {
+			return err
 		}
-		return &v, nil, nil
+		if va != nil {
+			if err := st.Apply(va.X, va.D); err != nil {
+				return err
+			}
+		}
 	}
-	v, err := Accuracy(pred, labels, p.Spec.Outputs)
-	return nil, &v, err
+	switch {
+	case j.Init != nil && j.Init.TargetStandardize != nil:
+		p.TargetStats = j.Init.TargetStandardize
+	case j.StandardizeTarget && regression:
+		st := data.FitStats(tr.Y, tr.N, 1)
+		p.TargetStats = &modelfile.Standardize{Mean: st.Mean, Std: st.Std}
+	}
+	return nil
 }
 
-// encode returns the dataset with targets as the loss wants them: the
-// values for regression and bce, one-hot rows for xent.
-func encode(d *data.Dataset, classes string, k int) (Data, []float64) {
-	out := Data{X: d.X, N: d.N, D: d.D, T: 1, Y: d.Y}
+// resume applies Init's parameters, buffers, optimizer state and position.
+func (p *Prepared) resume(j *Job) error {
+	f := j.Init
+	if f == nil {
+		return nil
+	}
+	if err := f.Apply(p.Engine); err != nil {
+		return err
+	}
+	if f.Optimizer == nil {
+		return nil // a plain model file: new training from its weights
+	}
+	name := p.Optimizer.Config().Name
+	if f.Optimizer.Name != name {
+		if !j.ResetOptimizer {
+			return fmt.Errorf("job: the checkpoint was trained with %s; resuming it with %s would drop %s's state: pass --optimizer %s to resume, or --reset-optimizer to start %s afresh from its weights", f.Optimizer.Name, name, f.Optimizer.Name, f.Optimizer.Name, name)
+		}
+		return nil
+	}
+	if j.ResetOptimizer {
+		return nil
+	}
+	if err := p.Optimizer.UnmarshalState(f.Optimizer.State); err != nil {
+		return err
+	}
+	if err := p.Engine.SetSteps(f.EngineSteps); err != nil {
+		return err
+	}
+	pos := train.Position{Epoch: f.Epochs, Steps: f.Steps}
+	if f.Position != nil {
+		pos = *f.Position
+	}
+	p.Loop.Resume = &pos
+	p.Resumed = true
+	return nil
+}
+
+// encode returns the dataset as training data, targets as the loss wants
+// them: the values for regression and bce, one-hot rows for xent. The
+// one-hot size is checked before it is allocated.
+func encode(d *data.Dataset, classes string, k int) (train.Data, error) {
+	out := train.Data{X: d.X, N: d.N, D: d.D, T: 1, Y: d.Y}
+	if classes == "" {
+		return out, nil
+	}
+	out.Labels, out.Classes = d.Y, k
 	if classes != "multi" {
-		return out, d.Y
+		out.Classes = 1
+		return out, nil
+	}
+	if k > 0 && d.N > graph.DefaultBudget/k {
+		return train.Data{}, fmt.Errorf("job: one-hot targets for %d rows × %d classes need %d values, more than %d", d.N, k, d.N*k, graph.DefaultBudget)
 	}
 	out.T = k
 	out.Y = make([]float64, d.N*k)
 	for i, l := range d.Y {
 		out.Y[i*k+int(l)] = 1
 	}
-	return out, d.Y
+	return out, nil
+}
+
+// scaleTargets standardizes a regression target in place (a copy of it).
+func scaleTargets(d *train.Data, st *modelfile.Standardize) {
+	y := make([]float64, len(d.Y))
+	for i, v := range d.Y {
+		y[i] = (v - st.Mean[0]) / st.Std[0]
+	}
+	d.Y = y
 }
 
 func activationOf(m models.Model) string {
@@ -261,50 +361,3 @@ func allRows(n int) []int {
 	}
 	return idx
 }
-
-// MarshalSummary renders an outcome as the JSON summary the CLI prints.
-func (o *Outcome) MarshalSummary() ([]byte, error) {
-	r := o.Result
-	s := map[string]any{
-		"status": r.Status.String(), "epochs": r.Epochs, "steps": r.Steps, "loss": jsonFloat(r.Loss),
-		"seconds": r.Duration.Seconds(), "params": o.Engine.Params(),
-	}
-	if o.Val != nil {
-		s["val_loss"] = jsonFloat(r.ValLoss)
-	}
-	if o.R2 != nil {
-		s["r2"] = *o.R2
-	}
-	if o.Accuracy != nil {
-		s["accuracy"] = *o.Accuracy
-	}
-	if o.ValR2 != nil {
-		s["val_r2"] = *o.ValR2
-	}
-	if o.ValAccuracy != nil {
-		s["val_accuracy"] = *o.ValAccuracy
-	}
-	if r.Diverged != nil {
-		s["diverged"] = map[string]any{"epoch": r.Diverged.Epoch, "step": r.Diverged.Step, "what": r.Diverged.What, "hint": r.Diverged.Hint}
-	}
-	return json.MarshalIndent(s, "", "  ")
-}
-
-func jsonFloat(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
-}
-
-// Adapt makes an *optimizers.Optimizer a train.Optimizer.
-func Adapt(o *optimizers.Optimizer) Optimizer { return adapted{o} }
-
-type adapted struct{ o *optimizers.Optimizer }
-
-func (a adapted) Step(params, grads map[string][]float64) error {
-	return a.o.Step(optimizers.Params(params), optimizers.Params(grads))
-}
-
-// LR reports the optimizer's learning rate for the next step, for hooks.
-func (a adapted) LR() float64 { return a.o.LR() }

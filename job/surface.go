@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"fmt"
+	"github.com/descent-ml/descent/train"
 	"math"
 	"strings"
 
@@ -24,7 +25,7 @@ type Surface struct {
 	// "b" for a line.
 	Names [2]string
 	e     *graph.Engine
-	data  *Data
+	data  *train.Data
 	eval  func(x, y float64) float64
 	slots [2]slot
 	set   map[string][]float64
@@ -45,30 +46,30 @@ type Path struct {
 	// Loss is f(End).
 	Loss   float64
 	Steps  int
-	Status Status
+	Status train.Status
 	// Diverged says where a diverged descent stopped; End is then the last
 	// finite point.
-	Diverged *Divergence
+	Diverged *train.Divergence
 }
 
 // NewSurface views e's loss as a function of its two parameter values: on
 // the whole of tr for a data model, or of the parameters alone when e is an
 // objective (tr must then be nil). It is an error for the model to have
 // other than exactly 2 parameter values; the error gives the count.
-func NewSurface(e *graph.Engine, tr *Data) (*Surface, error) {
+func NewSurface(e *graph.Engine, tr *train.Data) (*Surface, error) {
 	if e == nil {
-		return nil, fmt.Errorf("train: surface: no engine")
+		return nil, fmt.Errorf("job: surface: no engine")
 	}
 	spec := e.Spec()
-	objective := spec.Features == 0 && spec.Targets == 0
+	objective := !spec.HasData()
 	switch {
 	case objective && tr != nil:
-		return nil, fmt.Errorf("train: surface: the objective takes no data, got a set of %d rows", tr.N)
+		return nil, fmt.Errorf("job: surface: the objective takes no data, got a set of %d rows", tr.N)
 	case !objective && tr == nil:
-		return nil, fmt.Errorf("train: surface: the model needs data (%d features), got none", spec.Features)
+		return nil, fmt.Errorf("job: surface: the model needs data (%d features), got none", spec.InputSize())
 	case tr != nil:
-		if err := tr.check("surface"); err != nil {
-			return nil, err
+		if tr.N <= 0 || len(tr.X) != tr.N*tr.D || len(tr.Y) != tr.N*tr.T {
+			return nil, fmt.Errorf("job: surface: the data has %d rows, %d X values and %d Y values", tr.N, len(tr.X), len(tr.Y))
 		}
 	}
 	s := &Surface{e: e, data: tr, set: map[string][]float64{}}
@@ -88,10 +89,10 @@ func NewSurface(e *graph.Engine, tr *Data) (*Surface, error) {
 	}
 	if total := paramValues(spec.Params); total != 2 {
 		list := ""
-		if total <= MaxTraceValues {
-			list = " (" + strings.Join(NewTrace(spec.Params).Names, ", ") + ")"
+		if total <= train.MaxTraceValues {
+			list = " (" + strings.Join(train.NewTrace(spec.Params).Names, ", ") + ")"
 		}
-		return nil, fmt.Errorf("train: a loss surface needs a model with exactly 2 parameter values, this one has %d%s", total, list)
+		return nil, fmt.Errorf("job: a loss surface needs a model with exactly 2 parameter values, this one has %d%s", total, list)
 	}
 	copy(s.slots[:], slots)
 	s.Names = [2]string{names[0], names[1]}
@@ -106,7 +107,7 @@ func NewSurface(e *graph.Engine, tr *Data) (*Surface, error) {
 // graph's gradients.
 func NewObjectiveSurface(o models.Objective, opt graph.Options) (*Surface, error) {
 	if o == nil {
-		return nil, fmt.Errorf("train: surface: no objective")
+		return nil, fmt.Errorf("job: surface: no objective")
 	}
 	e, err := models.Problem{Model: o}.Engine(opt)
 	if err != nil {
@@ -176,14 +177,14 @@ func (s *Surface) loss(x, y float64) (float64, error) {
 // diverges is a path with status Diverged, not an error. Objectives are
 // descended by the same rules as Run: stop on tolerances, keep the last
 // finite point on divergence.
-func (s *Surface) Descend(ctx context.Context, opt optimizers.Config, loop Config, starts [][2]float64) ([]Path, error) {
+func (s *Surface) Descend(ctx context.Context, opt optimizers.Config, loop train.Config, starts [][2]float64) ([]Path, error) {
 	if len(starts) == 0 {
-		return nil, fmt.Errorf("train: surface: no starting points")
+		return nil, fmt.Errorf("job: surface: no starting points")
 	}
 	paths := make([]Path, 0, len(starts))
 	for i, st := range starts {
 		if !isFinite(st[0]) || !isFinite(st[1]) {
-			return nil, fmt.Errorf("train: surface: start %d is (%v, %v), want finite values", i+1, st[0], st[1])
+			return nil, fmt.Errorf("job: surface: start %d is (%v, %v), want finite values", i+1, st[0], st[1])
 		}
 		p, err := s.descend(ctx, opt, loop, st)
 		if err != nil {
@@ -194,7 +195,7 @@ func (s *Surface) Descend(ctx context.Context, opt optimizers.Config, loop Confi
 	return paths, nil
 }
 
-func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop Config, start [2]float64) (Path, error) {
+func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop train.Config, start [2]float64) (Path, error) {
 	if err := s.setPoint(start[0], start[1]); err != nil {
 		return Path{}, err
 	}
@@ -205,12 +206,12 @@ func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop Confi
 	if err := o.Init(s.e.Params()); err != nil {
 		return Path{}, err
 	}
-	trace := NewTrace(s.e.Spec().Params)
-	var tr Data // an objective takes none
+	trace := train.NewTrace(s.e.Spec().Params)
+	var tr train.Data // an objective takes none
 	if s.data != nil {
 		tr = *s.data
 	}
-	res, err := Run(ctx, s.e, Adapt(o), tr, nil, loop, trace)
+	res, err := train.Run(ctx, s.e, train.Adapt(o), tr, nil, loop, trace)
 	if err != nil {
 		return Path{}, err
 	}

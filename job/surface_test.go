@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"fmt"
+	"github.com/descent-ml/descent/train"
 	"math"
 	"testing"
 
@@ -16,13 +17,13 @@ import (
 )
 
 // surfaceLine is the line dataset as training data with its linear engine.
-func surfaceLine(t *testing.T, loss string) (*graph.Engine, *Data) {
+func surfaceLine(t *testing.T, loss string) (*graph.Engine, *train.Data) {
 	t.Helper()
 	ds, err := data.Builtin("line")
 	require.NoError(t, err)
 	e, err := models.Problem{Model: models.Linear{Features: 1}, Loss: loss}.Engine(graph.Options{})
 	require.NoError(t, err)
-	return e, &Data{X: ds.X, Y: ds.Y, N: ds.N, D: 1, T: 1}
+	return e, &train.Data{X: ds.X, Y: ds.Y, N: ds.N, D: 1, T: 1}
 }
 
 func TestNewSurfaceErrors(t *testing.T) {
@@ -38,15 +39,15 @@ func TestNewSurfaceErrors(t *testing.T) {
 	cases := []struct {
 		name string
 		e    *graph.Engine
-		d    *Data
+		d    *train.Data
 		want string
 	}{
-		{"no engine", nil, nil, "train: surface: no engine"},
-		{"three values", poly, d, "train: a loss surface needs a model with exactly 2 parameter values, this one has 3 (W[0], W[1], b)"},
-		{"many values", big, d, "train: a loss surface needs a model with exactly 2 parameter values, this one has 13"},
-		{"objective with data", hills, d, "train: surface: the objective takes no data, got a set of 5 rows"},
-		{"model without data", line, nil, "train: surface: the model needs data (1 features), got none"},
-		{"empty data", line, &Data{D: 1, T: 1}, "train: the surface set has no rows"},
+		{"no engine", nil, nil, "job: surface: no engine"},
+		{"three values", poly, d, "job: a loss surface needs a model with exactly 2 parameter values, this one has 3 (W[0], W[1], b)"},
+		{"many values", big, d, "job: a loss surface needs a model with exactly 2 parameter values, this one has 13"},
+		{"objective with data", hills, d, "job: surface: the objective takes no data, got a set of 5 rows"},
+		{"model without data", line, nil, "job: surface: the model needs data (1 features), got none"},
+		{"empty data", line, &train.Data{D: 1, T: 1}, "job: surface: the data has 0 rows, 0 X values and 0 Y values"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -55,7 +56,7 @@ func TestNewSurfaceErrors(t *testing.T) {
 		})
 	}
 	_, err = NewObjectiveSurface(nil, graph.Options{})
-	assert.EqualError(t, err, "train: surface: no objective")
+	assert.EqualError(t, err, "job: surface: no objective")
 }
 
 func TestSurfaceEval(t *testing.T) {
@@ -93,11 +94,11 @@ func TestSurfaceDescendRosenbrockMatchesHandGradient(t *testing.T) {
 	s, err := NewObjectiveSurface(models.Rosenbrock{}, graph.Options{})
 	require.NoError(t, err)
 	starts := [][2]float64{{-1.2, 1}, {0.5, 2}}
-	paths, err := s.Descend(context.Background(), optimizers.Config{Name: "gd", LR: lr}, Config{Epochs: steps}, starts)
+	paths, err := s.Descend(context.Background(), optimizers.Config{Name: "gd", LR: lr}, train.Config{Epochs: steps}, starts)
 	require.NoError(t, err)
 	require.Len(t, paths, 2)
 	for i, p := range paths {
-		assert.Equal(t, MaxEpochs, p.Status)
+		assert.Equal(t, train.MaxEpochs, p.Status)
 		assert.Equal(t, steps, p.Steps)
 		assert.Equal(t, starts[i], p.Start)
 		require.Len(t, p.X, steps+1, "the start, one point per step, and the end")
@@ -118,7 +119,7 @@ func TestSurfaceDescendDataMatchesHandGradient(t *testing.T) {
 	e, d := surfaceLine(t, "half-mse")
 	s, err := NewSurface(e, d)
 	require.NoError(t, err)
-	paths, err := s.Descend(context.Background(), optimizers.Config{Name: "gd", LR: lr}, Config{Epochs: steps}, [][2]float64{{4, -2}})
+	paths, err := s.Descend(context.Background(), optimizers.Config{Name: "gd", LR: lr}, train.Config{Epochs: steps}, [][2]float64{{4, -2}})
 	require.NoError(t, err)
 	w, b := 4.0, -2.0
 	for k := 0; k < steps; k++ {
@@ -149,13 +150,13 @@ func TestSurfaceDescendStops(t *testing.T) {
 		s      *Surface
 		ctx    context.Context
 		lr     float64
-		loop   Config
-		status Status
+		loop   train.Config
+		status train.Status
 	}{
-		{"gradient tolerance", hills, context.Background(), 0.1, Config{Epochs: 1000, GradTol: 1e-6}, GradientTolerance},
-		{"loss tolerance", hills, context.Background(), 0.1, Config{Epochs: 1000, Tol: 1e-10}, LossTolerance},
-		{"diverged", rosen, context.Background(), 0.1, Config{Epochs: 1000}, Diverged},
-		{"interrupted", hills, cancelled, 0.1, Config{Epochs: 10}, Interrupted},
+		{"gradient tolerance", hills, context.Background(), 0.1, train.Config{Epochs: 1000, GradTol: 1e-6}, train.GradientTolerance},
+		{"loss tolerance", hills, context.Background(), 0.1, train.Config{Epochs: 1000, Tol: 1e-10}, train.LossTolerance},
+		{"diverged", rosen, context.Background(), 0.1, train.Config{Epochs: 1000}, train.Diverged},
+		{"interrupted", hills, cancelled, 0.1, train.Config{Epochs: 10}, train.Interrupted},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -165,13 +166,13 @@ func TestSurfaceDescendStops(t *testing.T) {
 			assert.Equal(t, c.status, p.Status)
 			assert.False(t, math.IsNaN(p.End[0]) || math.IsInf(p.End[0], 0) || math.IsNaN(p.End[1]) || math.IsInf(p.End[1], 0), "end %v", p.End)
 			switch c.status {
-			case GradientTolerance:
+			case train.GradientTolerance:
 				gx, gy := models.Hills{}.Grad(p.End[0], p.End[1])
 				assert.Less(t, math.Hypot(gx, gy), 1e-6)
-			case Diverged:
+			case train.Diverged:
 				require.NotNil(t, p.Diverged)
 				assert.Less(t, p.Steps, 1000)
-			case Interrupted:
+			case train.Interrupted:
 				assert.Equal(t, 0, p.Steps)
 				assert.Equal(t, p.Start, p.End)
 			}
@@ -183,13 +184,13 @@ func TestSurfaceDescendErrors(t *testing.T) {
 	s, err := NewObjectiveSurface(models.Hills{}, graph.Options{})
 	require.NoError(t, err)
 	ctx := context.Background()
-	_, err = s.Descend(ctx, optimizers.Config{}, Config{}, nil)
-	assert.EqualError(t, err, "train: surface: no starting points")
-	_, err = s.Descend(ctx, optimizers.Config{}, Config{}, [][2]float64{{0, 0}, {math.NaN(), 1}})
-	assert.EqualError(t, err, "train: surface: start 2 is (NaN, 1), want finite values")
-	_, err = s.Descend(ctx, optimizers.Config{LR: -1, Set: map[string]bool{"lr": true}}, Config{}, [][2]float64{{0, 0}})
+	_, err = s.Descend(ctx, optimizers.Config{}, train.Config{}, nil)
+	assert.EqualError(t, err, "job: surface: no starting points")
+	_, err = s.Descend(ctx, optimizers.Config{}, train.Config{}, [][2]float64{{0, 0}, {math.NaN(), 1}})
+	assert.EqualError(t, err, "job: surface: start 2 is (NaN, 1), want finite values")
+	_, err = s.Descend(ctx, optimizers.Config{LR: -1, Set: map[string]bool{"lr": true}}, train.Config{}, [][2]float64{{0, 0}})
 	assert.EqualError(t, err, "optimizers: lr must be > 0, got -1")
-	_, err = s.Descend(ctx, optimizers.Config{}, Config{Epochs: -1}, [][2]float64{{0, 0}})
+	_, err = s.Descend(ctx, optimizers.Config{}, train.Config{Epochs: -1}, [][2]float64{{0, 0}})
 	assert.EqualError(t, err, "train: epochs must be >= 0, got -1")
 }
 
@@ -225,7 +226,7 @@ func ExampleNewObjectiveSurface() {
 		return
 	}
 	paths, err := s.Descend(context.Background(), optimizers.Config{Name: "gd", LR: 0.1},
-		Config{Epochs: 500, GradTol: 1e-6}, [][2]float64{{0.5, 0.5}, {2, 0}})
+		train.Config{Epochs: 500, GradTol: 1e-6}, [][2]float64{{0.5, 0.5}, {2, 0}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -243,7 +244,7 @@ func ExampleNewObjectiveSurface() {
 func ExampleNewSurface() {
 	ds, _ := data.Builtin("line")
 	e, _ := models.Problem{Model: models.Linear{Features: 1}, Loss: "half-mse"}.Engine(graph.Options{})
-	s, err := NewSurface(e, &Data{X: ds.X, Y: ds.Y, N: ds.N, D: 1, T: 1})
+	s, err := NewSurface(e, &train.Data{X: ds.X, Y: ds.Y, N: ds.N, D: 1, T: 1})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -251,9 +252,9 @@ func ExampleNewSurface() {
 	fmt.Println(s.Names, s.Eval(2, 1), s.Eval(0, 0))
 
 	poly, _ := models.Problem{Model: models.Poly{Degree: 2}}.Engine(graph.Options{})
-	_, err = NewSurface(poly, &Data{X: ds.X, Y: ds.Y, N: ds.N, D: 1, T: 1})
+	_, err = NewSurface(poly, &train.Data{X: ds.X, Y: ds.Y, N: ds.N, D: 1, T: 1})
 	fmt.Println(err)
 	// Output:
 	// [W b] 0 28.5
-	// train: a loss surface needs a model with exactly 2 parameter values, this one has 3 (W[0], W[1], b)
+	// job: a loss surface needs a model with exactly 2 parameter values, this one has 3 (W[0], W[1], b)
 }

@@ -1,0 +1,72 @@
+package modelfile
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/descent-ml/descent/graph"
+)
+
+// Apply copies the file's parameters and buffers into the engine. Every
+// parameter and buffer of the model must be in the file with the model's
+// shape, and the file may hold no other: a missing, extra or misshapen
+// tensor is named, with both shapes.
+func (f *File) Apply(e *graph.Engine) error {
+	if err := applyGroup("parameter", f.Params, e.Spec().Params, e.SetParams); err != nil {
+		return err
+	}
+	return applyGroup("buffer", f.Buffers, e.BufferSpecs(), e.SetBuffers)
+}
+
+func applyGroup(what string, have map[string]Tensor, want []graph.Param, set func(map[string][]float64) error) error {
+	vals := make(map[string][]float64, len(want))
+	var missing []string
+	for _, p := range want {
+		t, ok := have[p.Name]
+		if !ok {
+			missing = append(missing, fmt.Sprintf("%s %v", p.Name, p.Shape))
+			continue
+		}
+		if !sameShape(t.Shape, p.Shape) {
+			return fmt.Errorf("modelfile: %s %s has shape %v in the file but %v in the model%s", what, p.Name, t.Shape, p.Shape, hint(p, t.Shape))
+		}
+		vals[p.Name] = t.Data
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("modelfile: the file has no %s %s", what, strings.Join(missing, ", "))
+	}
+	var extra []string
+	for name := range have {
+		if !slices.ContainsFunc(want, func(p graph.Param) bool { return p.Name == name }) {
+			extra = append(extra, name)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("modelfile: the file has %s %s, which the model does not", what, strings.Join(extra, ", "))
+	}
+	return set(vals)
+}
+
+// hint explains a weight shape mismatch in a layer's terms: a linear
+// weight (out, in) whose in differs says how many features each side has.
+func hint(p graph.Param, file []int) string {
+	if strings.HasSuffix(p.Name, ".weight") && len(p.Shape) == 2 && len(file) == 2 && p.Shape[0] == file[0] {
+		return fmt.Sprintf(": the layer's input has %d features, the file's weight expects %d", p.Shape[1], file[1])
+	}
+	return ""
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
