@@ -61,7 +61,11 @@ func newDescent(p Problem, d *Data) (Stepper, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.SetParams(InitParams(p)); err != nil {
+	init := InitParams(p)
+	if p.Kind == "mlp" {
+		init = torchLayout(p, init)
+	}
+	if err := e.SetParams(init); err != nil {
 		return nil, err
 	}
 	name := "gd"
@@ -89,5 +93,46 @@ func (s *descentStep) Step() error {
 	return s.o.Step(s.e.Params(), s.e.Grads())
 }
 
-// Params implements Stepper.
-func (s *descentStep) Params() map[string][]float64 { return s.e.Params() }
+// Params implements Stepper, in the harness's layout: "W1", "b1", … with
+// W (in, out) for an MLP, whose Descent parameters carry PyTorch's names
+// and layout ("0.weight" (out, in), "0.bias", …).
+func (s *descentStep) Params() map[string][]float64 {
+	if s.p.Kind != "mlp" {
+		return s.e.Params()
+	}
+	out := map[string][]float64{}
+	sizes := append(append([]int{s.p.D}, s.p.Hidden...), s.p.K)
+	for l := 0; l+1 < len(sizes); l++ {
+		in, o := sizes[l], sizes[l+1]
+		w := s.e.Params()[fmt.Sprintf("%d.weight", 2*l)]
+		W := make([]float64, in*o)
+		for i := 0; i < in; i++ {
+			for j := 0; j < o; j++ {
+				W[i*o+j] = w[j*in+i]
+			}
+		}
+		out[fmt.Sprintf("W%d", l+1)] = W
+		out[fmt.Sprintf("b%d", l+1)] = append([]float64(nil), s.e.Params()[fmt.Sprintf("%d.bias", 2*l)]...)
+	}
+	return out
+}
+
+// torchLayout renames the harness's MLP parameters W1 (in, out), b1, … to
+// an nn.Sequential's "0.weight" (out, in), "0.bias", …
+func torchLayout(p Problem, params map[string][]float64) map[string][]float64 {
+	out := map[string][]float64{}
+	sizes := append(append([]int{p.D}, p.Hidden...), p.K)
+	for l := 0; l+1 < len(sizes); l++ {
+		in, o := sizes[l], sizes[l+1]
+		W := params[fmt.Sprintf("W%d", l+1)]
+		w := make([]float64, in*o)
+		for i := 0; i < in; i++ {
+			for j := 0; j < o; j++ {
+				w[j*in+i] = W[i*o+j]
+			}
+		}
+		out[fmt.Sprintf("%d.weight", 2*l)] = w
+		out[fmt.Sprintf("%d.bias", 2*l)] = params[fmt.Sprintf("b%d", l+1)]
+	}
+	return out
+}

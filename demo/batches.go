@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/descent-ml/descent/job"
 	"io"
 
 	"github.com/descent-ml/descent/data"
@@ -21,20 +22,20 @@ var batchSizes = []struct {
 // descent lr 0.05, 20 epochs, seed 1) with the whole set per step, one row
 // per step (SGD) and 8 rows per step, and prints the steps each took, the
 // final loss and the loss per epoch.
-func Batches(ctx context.Context, w io.Writer, opt Options) (*train.Comparison, error) {
+func Batches(ctx context.Context, w io.Writer, opt Options) (*job.Comparison, error) {
 	const lr, epochs = 0.05, 20
 	ds, err := data.Builtin("multi")
 	if err != nil {
 		return nil, err
 	}
-	base := &train.Job{Data: ds, Model: "linear", Loss: "mse", Standardize: true, Engine: engineOpts,
+	base := &job.Job{Data: ds, Model: "linear", Loss: "mse", Standardize: true, Engine: engineOpts,
 		Optimizer: optimizers.Config{Name: "gd", LR: lr}, Loop: train.Config{Epochs: epochs, Seed: 1}}
-	var variants []train.Variant
+	var variants []job.Variant
 	for _, b := range batchSizes {
 		size := b.size
-		variants = append(variants, train.Variant{Label: b.label, Edit: func(j *train.Job) { j.Loop.BatchSize = size }})
+		variants = append(variants, job.Variant{Label: b.label, Edit: func(j *job.Job) { j.Loop.BatchSize = size }})
 	}
-	c, err := train.Compare(ctx, base, variants, train.CompareOptions{})
+	c, err := job.Compare(ctx, base, variants, job.CompareOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/descent-ml/descent/job"
 	"io"
 	"math"
 
@@ -18,7 +19,7 @@ var hillsStarts = [][2]float64{{-3, -3}, {-0.5, 2.5}, {0.5, 0.5}, {2, 0}, {2.5, 
 // HillsResult holds one path per start and the number of distinct minima
 // they reached.
 type HillsResult struct {
-	Paths  []train.Path
+	Paths  []job.Path
 	Minima int
 }
 
@@ -28,7 +29,7 @@ type HillsResult struct {
 // one it ends in.
 func Hills(ctx context.Context, w io.Writer, opt Options) (*HillsResult, error) {
 	const lr, maxSteps = 0.1, 300
-	s, err := train.NewObjectiveSurface(models.Hills{}, engineOpts)
+	s, err := job.NewObjectiveSurface(models.Hills{}, engineOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func ptg(p [2]float64) string { return fmt.Sprintf("(%g, %g)", p[0], p[1]) }
 func f3(v float64) string { return noNegZero(fmt.Sprintf("%.3f", v)) }
 
 // distinct counts the end points that differ by more than tol.
-func distinct(paths []train.Path, tol float64) int {
+func distinct(paths []job.Path, tol float64) int {
 	var seen [][2]float64
 next:
 	for _, p := range paths {
@@ -78,7 +79,7 @@ next:
 }
 
 // pathSeries turns descent paths into plot series named by their start.
-func pathSeries(paths []train.Path) []plot.Series {
+func pathSeries(paths []job.Path) []plot.Series {
 	out := make([]plot.Series, len(paths))
 	for i, p := range paths {
 		out[i] = plot.Series{Name: "from " + ptg(p.Start), X: p.X, Y: p.Y}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"github.com/descent-ml/descent/job"
 	"io"
 
 	"github.com/descent-ml/descent/data"
@@ -49,7 +50,7 @@ func Line(ctx context.Context, w io.Writer, opt Options) (*LineResult, error) {
 	p.printf("by hand: at W = b = 0, dJ/dW = −(1/n)·Σx·y = %s and dJ/db = −(1/n)·Σy = %s,\n", f6(gW), f6(gb))
 	p.printf("         so step 1 moves to W = 0 − %g·(%s) = %s, b = 0 − %g·(%s) = %s\n", lr, f6(gW), f6(-lr*gW), lr, f6(gb), f6(-lr*gb))
 
-	rn, err := traced(ctx, &train.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
+	rn, err := traced(ctx, &job.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
 		Optimizer: optimizers.Config{Name: "gd", LR: lr}, Loop: train.Config{Epochs: 5000, Tol: tol}})
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func Line(ctx context.Context, w io.Writer, opt Options) (*LineResult, error) {
 	p.printf("stopped: %s after %d epochs, J = %.3g\n", r.Status, r.Epochs, r.Loss)
 	p.printf("result:  W = %.4f, b = %.4f (truth: W = 2, b = 1)\n", r.W, r.B)
 	if err := p.plot(opt, "line-loss.png", func(path string) error {
-		return plot.Lines(path, []plot.Series{{Name: "J (half-mse)", X: steps(len(res.EpochLoss)), Y: res.EpochLoss}},
+		return plot.Lines(path, []plot.Series{{Name: "J (half-mse)", X: curveX(res), Y: curveY(res)}},
 			plot.Options{Title: "line: loss by epoch, gradient descent lr 0.1", XLabel: "epoch", YLabel: "loss J", LogY: true})
 	}); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/descent-ml/descent/job"
 	"io"
 	"math"
 	"slices"
@@ -76,9 +77,9 @@ func Linear300(ctx context.Context, w io.Writer, opt Options) (*Linear300Result,
 		}
 		return nil
 	}}
-	job := &train.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
+	jb := &job.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
 		Optimizer: optimizers.Config{Name: "gd", LR: r.LR}, Loop: train.Config{Epochs: linear300Epochs}}
-	prep, err := job.Prepare()
+	prep, err := jb.Prepare()
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func Linear300(ctx context.Context, w io.Writer, opt Options) (*Linear300Result,
 	}
 
 	// The cure: standardize x. H becomes the identity and lr 0.5 halves the error every step.
-	std, err := traced(ctx, &train.Job{Data: ds, Model: "linear", Loss: "half-mse", Standardize: true, Engine: engineOpts,
+	std, err := traced(ctx, &job.Job{Data: ds, Model: "linear", Loss: "half-mse", Standardize: true, Engine: engineOpts,
 		Optimizer: optimizers.Config{Name: "gd", LR: 0.5}, Loop: train.Config{Epochs: 1000, Tol: 1e-12}})
 	if err != nil {
 		return nil, err

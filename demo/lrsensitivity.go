@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"github.com/descent-ml/descent/job"
 	"io"
 	"math"
 
@@ -14,7 +15,7 @@ import (
 // lrVariants are the three learning rates of the lr-sensitivity demo on
 // the line problem, whose half-mse Hessian has λmax ≈ 11.8: stable below
 // 2/λmax ≈ 0.169.
-var lrVariants = []train.Variant{
+var lrVariants = []job.Variant{
 	{Label: "too small", LR: 0.01},
 	{Label: "good", LR: 0.1},
 	{Label: "too large", LR: 0.5},
@@ -24,7 +25,7 @@ var lrVariants = []train.Variant{
 // epochs) at a learning rate that is too small, a good one and one too
 // large, which diverges: a table of final loss, steps to the target and
 // status, and a plot in which the diverging curve is clipped.
-func LRSensitivity(ctx context.Context, w io.Writer, opt Options) (*train.Comparison, error) {
+func LRSensitivity(ctx context.Context, w io.Writer, opt Options) (*job.Comparison, error) {
 	const epochs = 300
 	ds, err := data.Builtin("line")
 	if err != nil {
@@ -34,9 +35,9 @@ func LRSensitivity(ctx context.Context, w io.Writer, opt Options) (*train.Compar
 	if err != nil {
 		return nil, err
 	}
-	base := &train.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
+	base := &job.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
 		Optimizer: optimizers.Config{Name: "gd"}, Loop: train.Config{Epochs: epochs}}
-	c, err := train.Compare(ctx, base, lrVariants, train.CompareOptions{})
+	c, err := job.Compare(ctx, base, lrVariants, job.CompareOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func LRSensitivity(ctx context.Context, w io.Writer, opt Options) (*train.Compar
 // curveSeries turns comparison rows into per-epoch loss curves with the
 // given names; a diverged curve ends in +Inf, which plot.Lines clips and
 // labels.
-func curveSeries(c *train.Comparison, names []string) []plot.Series {
+func curveSeries(c *job.Comparison, names []string) []plot.Series {
 	out := make([]plot.Series, len(c.Rows))
 	for i, r := range c.Rows {
 		y := append([]float64(nil), r.Curve...)

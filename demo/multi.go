@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/descent-ml/descent/job"
 	"io"
 
 	"gonum.org/v1/gonum/mat"
@@ -39,7 +40,7 @@ func Multi(ctx context.Context, w io.Writer, opt Options) (*MultiResult, error) 
 	p.printf("data:   50 rows, x1, x2, x3 ~ U[−2, 2], y = 4 + 3·x1 − 2·x2 + 0.5·x3 + ε, ε ~ N(0, 0.1²) (dataset multi)\n")
 	p.printf("loss:   mse; gradient descent with lr %g until |ΔJ| < %g (at most 2000 epochs);\n", lr, tol)
 	p.printf("        features left as they are (already on one scale), so the weights read in data units\n")
-	rn, err := traced(ctx, &train.Job{Data: ds, Model: "linear", Loss: "mse", Engine: engineOpts,
+	rn, err := traced(ctx, &job.Job{Data: ds, Model: "linear", Loss: "mse", Engine: engineOpts,
 		Optimizer: optimizers.Config{Name: "gd", LR: lr}, Loop: train.Config{Epochs: 2000, Tol: tol}})
 	if err != nil {
 		return nil, err
@@ -59,7 +60,7 @@ func Multi(ctx context.Context, w io.Writer, opt Options) (*MultiResult, error) 
 	p.table(rows)
 	p.printf("gradient descent lands on the least-squares solution; both miss the truth by the noise alone.\n")
 	if err := p.plot(opt, "multi-loss.png", func(path string) error {
-		return plot.Lines(path, []plot.Series{{Name: "J (mse)", X: steps(len(rn.res.EpochLoss)), Y: rn.res.EpochLoss}},
+		return plot.Lines(path, []plot.Series{{Name: "J (mse)", X: curveX(rn.res), Y: curveY(rn.res)}},
 			plot.Options{Title: "multi: loss by epoch, gradient descent lr 0.1", XLabel: "epoch", YLabel: "loss J", LogY: true})
 	}); err != nil {
 		return nil, err

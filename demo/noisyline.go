@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"github.com/descent-ml/descent/job"
 	"io"
 	"math"
 
@@ -32,7 +33,7 @@ func NoisyLine(ctx context.Context, w io.Writer, opt Options) (*NoisyLineResult,
 	p.header("noisy-line", "noisy points: gradient descent against the least-squares line")
 	p.printf("data:   x = 1..6, y ≈ 2x + 1 with noise (dataset noisy-line)\n")
 	p.printf("loss:   half-mse; gradient descent with lr %g for %d steps from W = b = 0\n", lr, epochs)
-	rn, err := traced(ctx, &train.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
+	rn, err := traced(ctx, &job.Job{Data: ds, Model: "linear", Loss: "half-mse", Engine: engineOpts,
 		Optimizer: optimizers.Config{Name: "gd", LR: lr}, Loop: train.Config{Epochs: epochs}})
 	if err != nil {
 		return nil, err

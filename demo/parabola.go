@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/descent-ml/descent/job"
 	"io"
 
 	"github.com/descent-ml/descent/data"
@@ -41,7 +42,7 @@ func Parabola(ctx context.Context, w io.Writer, opt Options) ([]FitRow, error) {
 	var curves []plot.Series
 	grid := linspace(-3, 3, 121)
 	for _, m := range parabolaModels {
-		rn, err := traced(ctx, &train.Job{Data: ds, Model: m, Loss: "mse", Standardize: true, ValSplit: val, Engine: engineOpts,
+		rn, err := traced(ctx, &job.Job{Data: ds, Model: m, Loss: "mse", Standardize: true, ValSplit: val, Engine: engineOpts,
 			Optimizer: optimizers.Config{Name: "adam", LR: lr}, Loop: train.Config{Epochs: epochs, Seed: 1}})
 		if err != nil {
 			return nil, err

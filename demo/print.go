@@ -144,3 +144,7 @@ func plural(n int, word string) string {
 	}
 	return word + "s"
 }
+
+// curveX and curveY are a run's epoch-loss curve for plotting.
+func curveX(res *train.Result) []float64 { x, _, _ := res.History.Curves(); return x }
+func curveY(res *train.Result) []float64 { _, y, _ := res.History.Curves(); return y }

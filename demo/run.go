@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"github.com/descent-ml/descent/job"
 	"strconv"
 	"strings"
 
@@ -10,7 +11,7 @@ import (
 
 // run is a finished job: its prepared engine, result and step trace.
 type run struct {
-	prep  *train.Prepared
+	prep  *job.Prepared
 	res   *train.Result
 	trace *train.Trace
 }
@@ -19,13 +20,13 @@ type run struct {
 func (r *run) param(name string) float64 { return r.prep.Engine.Params()[name][0] }
 
 // traced prepares job and runs it with a Trace (and job.Hooks).
-func traced(ctx context.Context, job *train.Job) (*run, error) {
-	prep, err := job.Prepare()
+func traced(ctx context.Context, j *job.Job) (*run, error) {
+	prep, err := j.Prepare()
 	if err != nil {
 		return nil, err
 	}
 	trace := train.NewTrace(prep.Engine.Spec().Params)
-	hooks := append([]train.Hook{trace}, job.Hooks...)
+	hooks := append([]train.Hook{trace}, j.Hooks...)
 	res, err := train.Run(ctx, prep.Engine, train.Adapt(prep.Optimizer), prep.Train, prep.Val, prep.Loop, hooks...)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"github.com/descent-ml/descent/job"
 	"io"
 
 	"gonum.org/v1/gonum/stat"
@@ -48,7 +49,7 @@ func Salary(ctx context.Context, w io.Writer, opt Options) (*SalaryResult, error
 	p.printf("loss:   half-mse; gradient descent with lr %g for %d epochs from W = b = 0\n", lr, epochs)
 
 	fit := func(epochs int) (*run, error) {
-		return traced(ctx, &train.Job{Data: ds, Model: "linear", Loss: "half-mse", Standardize: true, Engine: engineOpts,
+		return traced(ctx, &job.Job{Data: ds, Model: "linear", Loss: "half-mse", Standardize: true, Engine: engineOpts,
 			Optimizer: optimizers.Config{Name: "gd", LR: lr}, Loop: train.Config{Epochs: epochs}})
 	}
 	// dollars turns a standardized line into salary = intercept + slope·years.

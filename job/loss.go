@@ -68,6 +68,9 @@ func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string)
 		c.Loss, c.Reason = "bce", "logistic regression"
 		k, err := ds.Classes()
 		c.Classes = k
+		if err == nil && k > 2 {
+			err = fmt.Errorf("job: bce needs labels 0 and 1, the target %q has %d classes (use --model softmax, or --loss xent)", ds.Target, k)
+		}
 		return c, err
 	case "softmax":
 		c.Loss, c.Reason = "xent", "softmax regression"

@@ -57,9 +57,10 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 	return p.Run(ctx)
 }
 
-// Run trains the prepared job. Its hooks are the job's.
-func (p *Prepared) Run(ctx context.Context) (*Outcome, error) {
-	res, err := train.Run(ctx, p.Engine, train.Adapt(p.Optimizer), p.Train, p.Val, p.Loop, p.job.Hooks...)
+// Run trains the prepared job, with the job's hooks and then hooks.
+func (p *Prepared) Run(ctx context.Context, hooks ...train.Hook) (*Outcome, error) {
+	all := append(append([]train.Hook(nil), p.job.Hooks...), hooks...)
+	res, err := train.Run(ctx, p.Engine, train.Adapt(p.Optimizer), p.Train, p.Val, p.Loop, all...)
 	if err != nil {
 		return nil, err
 	}

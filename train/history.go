@@ -102,3 +102,14 @@ func (h *History) Len() int {
 	e, _, _ := h.Points()
 	return len(e)
 }
+
+// Curves returns the kept epochs as float64 x values, for plotting, with
+// the training and validation losses (val is nil without validation).
+func (h *History) Curves() (x, loss, val []float64) {
+	ep, loss, val := h.Points()
+	x = make([]float64, len(ep))
+	for i, e := range ep {
+		x[i] = float64(e)
+	}
+	return x, loss, val
+}

@@ -83,10 +83,10 @@ func TestCompareErrors(t *testing.T) {
 		{"zero lr", []string{"--lrs", "0,0.1"}, `--lrs must be a comma-separated list of learning rates > 0, got "0"`},
 		{"repeated lr", []string{"--lrs", "0.1,1e-1"}, "--lrs must be a list without repeats, got 0.1 twice"},
 		{"loss target", []string{"--lrs", "0.1", "--loss-target", "0"}, "--loss-target must be > 0, got 0"},
-		{"plot extension", []string{"--lrs", "0.1", "--plot", "curves.pdf"}, "--plot must be a .png or .svg file, got curves.pdf"},
-		{"loop flag", []string{"--lrs", "0.1", "--epochs", "0"}, "--epochs must be >= 1, got 0"},
+		{"plot extension", []string{"--lrs", "0.1", "--plot", "curves.pdf"}, "--plot curves.pdf: the picture must be .png or .svg"},
+		{"loop flag", []string{"--lrs", "0.1", "--epochs", "0"}, "--epochs must be in [1, 1125899906842624], got 0"},
 		{"option for another optimizer", []string{"--optimizers", "momentum,adam", "--momentum", "0.5"},
-			"train: compare: variant adam: optimizers: option momentum does not apply to adam"},
+			"job: compare: variant adam: optimizers: option momentum does not apply to adam"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

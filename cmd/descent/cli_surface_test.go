@@ -81,15 +81,15 @@ func TestSurfaceErrors(t *testing.T) {
 		want string
 	}{
 		{"no plot", []string{"--objective", "hills"}, "--plot FILE is required (.png or .svg)"},
-		{"plot extension", []string{"--objective", "hills", "--plot", "s.jpg"}, "--plot must be a .png or .svg file, got s.jpg"},
+		{"plot extension", []string{"--objective", "hills", "--plot", "s.jpg"}, "--plot s.jpg: the picture must be .png or .svg"},
 		{"nothing to descend", []string{"--plot", png}, "--objective NAME, --dataset NAME or --data FILE is required"},
 		{"objective and data", []string{"--objective", "hills", "--dataset", "line", "--plot", png}, "give --objective or --data/--dataset, not both"},
 		{"unknown objective", []string{"--objective", "ackley", "--plot", png}, `--objective must be hills or rosenbrock, got "ackley"`},
 		{"model with objective", []string{"--objective", "hills", "--model", "poly:1", "--plot", png}, "--model applies to a data surface, not to --objective"},
 		{"three parameters", []string{"--dataset", "parabola", "--model", "poly:2", "--plot", png},
-			"--model poly:2 on parabola: train: a loss surface needs a model with exactly 2 parameter values, this one has 3 (W[0], W[1], b)"},
+			"--model poly:2 on parabola: job: a loss surface needs a model with exactly 2 parameter values, this one has 3 (W[0], W[1], b)"},
 		{"four parameters", []string{"--dataset", "multi", "--plot", png},
-			"--model linear on multi: train: a loss surface needs a model with exactly 2 parameter values, this one has 4 (W[0], W[1], W[2], b)"},
+			"--model linear on multi: job: a loss surface needs a model with exactly 2 parameter values, this one has 4 (W[0], W[1], W[2], b)"},
 		{"start without comma", []string{"--objective", "hills", "--starts", "0,0;1", "--plot", png}, `--starts must be "x,y" points separated by ";", got "1" (point 2 of "0,0;1")`},
 		{"start with three values", []string{"--objective", "hills", "--starts", "1,2,3", "--plot", png}, `--starts must be "x,y" points separated by ";", got "1,2,3" (point 1 of "1,2,3")`},
 		{"start not a number", []string{"--objective", "hills", "--starts", "a,1", "--plot", png}, `--starts must be "x,y" points separated by ";", got "a,1" (point 1 of "a,1")`},

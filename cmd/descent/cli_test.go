@@ -58,15 +58,15 @@ func TestTrainBadInput(t *testing.T) {
 		{"bce with 3 classes", []string{"--dataset", "iris", "--model", "logistic"}, "bce needs labels 0 and 1"},
 		{"unknown model", []string{"--model", "tree"}, `unknown model "tree"`},
 		{"unknown loss", []string{"--loss", "hinge"}, `unknown loss "hinge"`},
-		{"unknown dataset", []string{"--dataset", "mnist"}, `mnist`},
+		{"unknown dataset", []string{"--dataset", "nosuch"}, `nosuch`},
 		{"both data and dataset", []string{"--data", "x.csv", "--dataset", "line"}, "give --data or --dataset, not both"},
 		{"missing file", []string{"--data", filepath.Join(dir, "nope.csv")}, "nope.csv: no such file"},
-		{"epochs", []string{"--epochs", "0"}, "--epochs must be >= 1, got 0"},
+		{"epochs", []string{"--epochs", "0"}, "--epochs must be in [1, 1125899906842624], got 0"},
 		{"batch size", []string{"--batch-size", "-1"}, "--batch-size must be >= 0, got -1"},
 		{"val split", []string{"--val-split", "1"}, "--val-split must be in [0,1), got 1"},
 		{"patience without val", []string{"--patience", "3"}, "--patience must be used with --val-split, got 3"},
-		{"tol", []string{"--tol", "-1"}, "--tol must be >= 0, got -1"},
-		{"delta", []string{"--delta", "0"}, "--delta must be > 0, got 0"},
+		{"tol", []string{"--tol", "-1"}, "--tol must be a finite number >= 0, got -1"},
+		{"delta", []string{"--delta", "0"}, "--delta must be a finite number > 0, got 0"},
 		{"lr", []string{"--lr", "-0.1"}, "optimizers: lr must be > 0, got -0.1"},
 		{"beta1", []string{"--optimizer", "adam", "--beta1", "1.2"}, "optimizers: beta1 must be in [0,1), got 1.2"},
 		{"eps", []string{"--optimizer", "adam", "--eps", "0"}, "optimizers: eps must be > 0, got 0"},
@@ -93,7 +93,7 @@ func TestTrainLineAndPredict(t *testing.T) {
 	var s map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &s))
 	assert.Equal(t, "max-epochs", s["status"])
-	assert.InDelta(t, 1, s["r2"], 1e-12)
+	assert.InDelta(t, 1, s["metrics"].(map[string]any)["r2"], 1e-12)
 	params := s["params"].(map[string]any)
 	assert.InDelta(t, 2, params["W"].([]any)[0], 1e-9)
 	assert.InDelta(t, 1, params["b"].([]any)[0], 1e-9)
@@ -128,11 +128,11 @@ func TestTrainStandardizedModelFileAndInitShapes(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 72000, v, 1e-6)
 
-	// A model file whose shapes do not match the model is refused, naming both.
+	// The model file's columns are looked up by name; a missing one is named.
 	_, _, err = runCLI(t, "train", "--dataset", "multi", "--init", model, "--quiet")
-	assert.ErrorContains(t, err, "the model file has 1 features ([years]), the data has 3 ([x1 x2 x3])")
+	assert.ErrorContains(t, err, `job: the model file was trained on columns years: data: multi.csv has no column "years" (columns: x1, x2, x3)`)
 	_, _, err = runCLI(t, "train", "--dataset", "salary", "--model", "poly:2", "--init", model, "--quiet")
-	assert.ErrorContains(t, err, "parameter W has shape [1 1] in the model file but [2 1] in the model")
+	assert.ErrorContains(t, err, `job: the model file holds model "linear", not "poly:2"`)
 }
 
 func TestTrainDivergesKeepsFiniteModel(t *testing.T) {
@@ -206,7 +206,7 @@ func TestOptimizersCommand(t *testing.T) {
 	}
 }
 
-// Ctrl-C cancels the command's context (signal.NotifyContext in main); the
+// Ctrl-C cancels the command's context (interruptible in main); the
 // run stops between steps and writes a checkpoint that --init resumes.
 func TestInterruptWritesCheckpoint(t *testing.T) {
 	dir := t.TempDir()
@@ -218,8 +218,8 @@ func TestInterruptWritesCheckpoint(t *testing.T) {
 	root.SetArgs([]string{"train", "--dataset", "multi", "--optimizer", "adam", "--epochs", "50", "--out", ckpt, "--quiet"})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	require.NoError(t, root.ExecuteContext(ctx))
-	assert.Contains(t, errb.String(), "interrupted; checkpoint saved to "+ckpt)
+	require.ErrorIs(t, root.ExecuteContext(ctx), errInterrupted)
+	assert.Contains(t, errb.String(), "interrupted at epoch 1, step 0; checkpoint saved to "+ckpt)
 	assert.Contains(t, out.String(), "stopped:   interrupted")
 	b, err := os.ReadFile(ckpt)
 	require.NoError(t, err)

@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/descent-ml/descent/job"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -56,16 +56,16 @@ starting loss): "within 5% of the best run". Every other optimizer flag
 		if err := checkPlotPath(plotPath); err != nil {
 			return err
 		}
-		job, err := l.job(cmd, o)
+		jb, err := l.job(cmd, o)
 		if err != nil {
 			return err
 		}
-		c, err := train.Compare(cmd.Context(), job, variants, train.CompareOptions{Target: target})
+		c, err := job.Compare(cmd.Context(), jb, variants, job.CompareOptions{Target: target})
 		if err != nil {
 			return err
 		}
 		if plotPath != "" {
-			if err := plotComparison(plotPath, job, c); err != nil {
+			if err := plotComparison(plotPath, jb, c); err != nil {
 				return err
 			}
 		}
@@ -79,19 +79,22 @@ starting loss): "within 5% of the best run". Every other optimizer flag
 			return err
 		}
 		batch := "full batch"
-		if b := job.Loop.BatchSize; b > 0 {
+		if b := jb.Loop.BatchSize; b > 0 {
 			batch = "batches of " + itoa(b)
 		}
-		model := job.Model
+		model := jb.Model
+		if model == "" {
+			model = "linear"
+		}
 		fmt.Fprintf(out, "%s on %s (%d rows × %d %s), %d epochs, %s, seed %d\n",
-			model, job.Data.Name, job.Data.N, job.Data.D, plural(job.Data.D, "feature"), job.Loop.Epochs, batch, job.Loop.Seed)
+			model, jb.Data.Name, jb.Data.N, jb.Data.D, plural(jb.Data.D, "feature"), jb.Loop.Epochs, batch, jb.Loop.Seed)
 		return c.WriteTable(out, timings)
 	}
 	return cmd
 }
 
 // compareVariants reads --optimizers or --lrs (exactly one).
-func compareVariants(cmd *cobra.Command, optList, lrList string) ([]train.Variant, error) {
+func compareVariants(cmd *cobra.Command, optList, lrList string) ([]job.Variant, error) {
 	fs := cmd.Flags()
 	switch {
 	case fs.Changed("optimizers") && fs.Changed("lrs"):
@@ -103,7 +106,7 @@ func compareVariants(cmd *cobra.Command, optList, lrList string) ([]train.Varian
 	case fs.Changed("lrs") && fs.Changed("lr"):
 		return nil, fmt.Errorf("give --lr or --lrs, not both")
 	}
-	var out []train.Variant
+	var out []job.Variant
 	seen := map[string]bool{}
 	if fs.Changed("optimizers") {
 		known := map[string]bool{}
@@ -119,7 +122,7 @@ func compareVariants(cmd *cobra.Command, optList, lrList string) ([]train.Varian
 				return nil, flagErr("optimizers", "a list without repeats", name+" twice")
 			}
 			seen[name] = true
-			out = append(out, train.Variant{Optimizer: name})
+			out = append(out, job.Variant{Optimizer: name})
 		}
 		return out, nil
 	}
@@ -134,26 +137,15 @@ func compareVariants(cmd *cobra.Command, optList, lrList string) ([]train.Varian
 			return nil, flagErr("lrs", "a list without repeats", key+" twice")
 		}
 		seen[key] = true
-		out = append(out, train.Variant{LR: v})
+		out = append(out, job.Variant{LR: v})
 	}
 	return out, nil
-}
-
-// checkPlotPath refuses a --plot whose extension cannot be drawn, before any training.
-func checkPlotPath(path string) error {
-	if path == "" {
-		return nil
-	}
-	if ext := strings.ToLower(filepath.Ext(path)); ext != ".png" && ext != ".svg" {
-		return flagErr("plot", "a .png or .svg file", path)
-	}
-	return nil
 }
 
 // plotComparison draws every variant's loss per epoch on one plot; a
 // diverged curve ends in +Inf, so plot.Lines clips and labels it. The Y
 // axis is logarithmic when the runs that did not diverge span decades.
-func plotComparison(path string, job *train.Job, c *train.Comparison) error {
+func plotComparison(path string, job *job.Job, c *job.Comparison) error {
 	var series []plot.Series
 	var calm []float64
 	logY := true

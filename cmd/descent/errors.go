@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"strconv"
-
-	"github.com/descent-ml/descent/data"
 )
 
 // flagErr names the flag, its allowed range and the value given.
@@ -13,8 +11,6 @@ func flagErr(flag, allowed string, got any) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func dataOpts(target string) data.CSVOptions { return data.CSVOptions{Target: target} }
 
 func plural(n int, word string) string {
 	if n == 1 {

@@ -7,20 +7,47 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cancel := interruptible(context.Background(), os.Stderr)
+	defer cancel()
 	if err := newRoot().ExecuteContext(ctx); err != nil {
+		if errors.Is(err, errInterrupted) || (ctx.Err() != nil && errors.Is(err, context.Canceled)) {
+			os.Exit(130)
+		}
 		fmt.Fprintf(os.Stderr, "descent: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// interruptible returns a context that SIGINT, SIGTERM or SIGHUP cancels:
+// a training run then stops between steps and writes a checkpoint, as a
+// container stop or a closed terminal should. After the first signal the
+// default handling comes back, so a second Ctrl-C exits at once.
+func interruptible(parent context.Context, w io.Writer) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		select {
+		case s := <-sigs:
+			signal.Reset(os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			fmt.Fprintf(w, "\ndescent: %v: stopping after the current step (again to exit at once)\n", s)
+			cancel()
+		case <-ctx.Done():
+			signal.Stop(sigs)
+		}
+	}()
+	return ctx, cancel
 }
 
 func newRoot() *cobra.Command {
@@ -31,6 +58,6 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDemo(), newTrain(), newPredict(), newCompare(), newSurface(), newOptimizers(), newGradcheck(), newBench())
+	root.AddCommand(newDemo(), newTrain(), newPredict(), newCompare(), newSurface(), newOptimizers(), newLayers(), newGradcheck(), newBench())
 	return root
 }

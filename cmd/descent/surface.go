@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/job"
 	"io"
 	"math"
 	"strconv"
@@ -120,11 +122,11 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 		case dataPath == "" && dataset == "":
 			return fmt.Errorf("--objective NAME, --dataset NAME or --data FILE is required")
 		default:
-			ds, lerr := loadData(dataPath, dataset, dataOpts(target))
+			ds, lerr := loadData(cmd, dataPath, dataset, data.CSVOptions{Target: target})
 			if lerr != nil {
 				return lerr
 			}
-			err = set.data(cmd, &train.Job{Data: ds, Model: model, Loss: loss, Standardize: standardize, Optimizer: set.cfg})
+			err = set.data(cmd, &job.Job{Data: ds, Model: model, Loss: loss, Standardize: standardize, Optimizer: set.cfg})
 		}
 		if err != nil {
 			return err
@@ -175,7 +177,7 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 // optimizer and loop settings with their per-surface defaults, the starts,
 // the default frame (objectives only) and the text around it.
 type surfaceSetup struct {
-	s                     *train.Surface
+	s                     *job.Surface
 	cfg                   optimizers.Config
 	loop                  train.Config
 	starts                [][2]float64
@@ -200,7 +202,7 @@ func (u *surfaceSetup) objective(name string, lrGiven bool) error {
 		u.starts, _ = parseStarts(info.starts) // the defaults parse
 	}
 	var err error
-	if u.s, err = train.NewObjectiveSurface(info.model, graph.Options{}); err != nil {
+	if u.s, err = job.NewObjectiveSurface(info.model, graph.Options{}); err != nil {
 		return err
 	}
 	u.defX, u.defY = &info.xrange, &info.yrange
@@ -211,14 +213,14 @@ func (u *surfaceSetup) objective(name string, lrGiven bool) error {
 
 // data sets up the loss of a 2-parameter model on the job's data, with
 // 200 steps and dataStarts by default.
-func (u *surfaceSetup) data(cmd *cobra.Command, job *train.Job) error {
-	prep, err := job.Prepare()
+func (u *surfaceSetup) data(cmd *cobra.Command, jb *job.Job) error {
+	prep, err := jb.Prepare()
 	if err != nil {
 		return err
 	}
-	ds := job.Data
-	if u.s, err = train.NewSurface(prep.Engine, &prep.Train); err != nil {
-		return fmt.Errorf("--model %s on %s: %w", job.Model, ds.Name, err)
+	ds := jb.Data
+	if u.s, err = job.NewSurface(prep.Engine, &prep.Train); err != nil {
+		return fmt.Errorf("--model %s on %s: %w", jb.Model, ds.Name, err)
 	}
 	if u.loop.Epochs == 0 {
 		u.loop.Epochs = 200
@@ -230,12 +232,12 @@ func (u *surfaceSetup) data(cmd *cobra.Command, job *train.Job) error {
 	}
 	names := u.s.Names
 	std := ""
-	if job.Standardize {
+	if jb.Standardize {
 		std = ", x standardized"
 	}
 	u.header = fmt.Sprintf("%s on %s (%d rows × %d %s%s), loss %s, surface over (%s, %s)",
-		job.Model, ds.Name, ds.N, ds.D, plural(ds.D, "feature"), std, prep.Spec.Loss, names[0], names[1])
-	u.title = fmt.Sprintf("%s on %s: loss %s over (%s, %s)", job.Model, ds.Name, prep.Spec.Loss, names[0], names[1])
+		jb.Model, ds.Name, ds.N, ds.D, plural(ds.D, "feature"), std, prep.Loss, names[0], names[1])
+	u.title = fmt.Sprintf("%s on %s: loss %s over (%s, %s)", jb.Model, ds.Name, prep.Loss, names[0], names[1])
 	u.zlabel = "loss J"
 	return nil
 }
@@ -244,20 +246,20 @@ func (u *surfaceSetup) data(cmd *cobra.Command, job *train.Job) error {
 // not diverge and the first steps of those that did, with a margin; for an
 // objective, its own box, widened to hold the starts. A path that leaves
 // the frame is clipped and marked.
-func frame(paths []train.Path, defX, defY *[2]float64) (xr, yr [2]float64) {
-	var keep []train.Path
+func frame(paths []job.Path, defX, defY *[2]float64) (xr, yr [2]float64) {
+	var keep []job.Path
 	for _, p := range paths {
 		switch {
 		case defX != nil:
-			keep = append(keep, train.Path{X: []float64{p.Start[0]}, Y: []float64{p.Start[1]}})
+			keep = append(keep, job.Path{X: []float64{p.Start[0]}, Y: []float64{p.Start[1]}})
 		case p.Status == train.Diverged:
 			n := min(len(p.X), 4)
-			keep = append(keep, train.Path{X: p.X[:n], Y: p.Y[:n]})
+			keep = append(keep, job.Path{X: p.X[:n], Y: p.Y[:n]})
 		default:
 			keep = append(keep, p)
 		}
 	}
-	xr, yr, _ = train.PathBounds(keep, 0.1) // every start is finite
+	xr, yr, _ = job.PathBounds(keep, 0.1) // every start is finite
 	if defX != nil {
 		xr = [2]float64{math.Min(defX[0], xr[0]), math.Max(defX[1], xr[1])}
 		yr = [2]float64{math.Min(defY[0], yr[0]), math.Max(defY[1], yr[1])}
@@ -269,7 +271,7 @@ func frame(paths []train.Path, defX, defY *[2]float64) (xr, yr [2]float64) {
 // four corners of a box around where that path ended, half as wide as the
 // end is far from the origin (at least 1): paths from all sides into the
 // minimum. A first path that diverges is the only start.
-func dataStarts(cmd *cobra.Command, s *train.Surface, cfg optimizers.Config, loop train.Config) ([][2]float64, error) {
+func dataStarts(cmd *cobra.Command, s *job.Surface, cfg optimizers.Config, loop train.Config) ([][2]float64, error) {
 	p0 := s.Point()
 	first, err := s.Descend(cmd.Context(), cfg, loop, [][2]float64{p0})
 	if err != nil {
@@ -351,7 +353,7 @@ func parseFinite(s string) (float64, error) {
 }
 
 // writePaths prints one line per path: start, end, loss there, steps and status.
-func writePaths(w io.Writer, names [2]string, paths []train.Path) error {
+func writePaths(w io.Writer, names [2]string, paths []job.Path) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "start (%s, %s)\tend\tloss at end\tsteps\tstatus\n", names[0], names[1])
 	for _, p := range paths {

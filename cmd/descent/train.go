@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/descent-ml/descent/job"
+	"github.com/descent-ml/descent/modelfile"
+	"github.com/descent-ml/descent/optimizers"
 	"github.com/descent-ml/descent/plot"
 	"github.com/descent-ml/descent/train"
 )
@@ -16,90 +20,125 @@ import (
 func newTrain() *cobra.Command {
 	var (
 		initPath, out, tracePath, plotPath string
-		asJSON, quiet                      bool
+		asJSON, quiet, confusion, reset    bool
 		showTrace                          int
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Train a model by gradient descent on a CSV file or a built-in dataset",
-		Example: `  descent train --dataset salary --standardize --lr 0.1 --epochs 5 --show-trace 5
-  descent train --dataset iris --model softmax --optimizer adam --lr 0.05 --epochs 200 --standardize
-  descent train --data houses.csv --target price --standardize --optimizer adam --out model.json --plot loss.png`,
+		Example: `  descent train --dataset salary --standardize --standardize-target --lr 0.1 --epochs 200
+  descent train --dataset iris --optimizer adam --lr 0.05 --epochs 200 --standardize --val-split 0.2 --confusion
+  descent train --dataset digits --model 'conv2d(16,3,padding=1) relu maxpool2d(2) flatten linear(10)' --optimizer adam --lr 0.01 --batch-size 64 --epochs 10
+  descent train --data houses.csv --target price --standardize --standardize-target --optimizer adam --lr 0.05 --epochs 500 --out model.json --plot loss.png`,
 		Args: cobra.NoArgs,
 	}
 	l := addLoopFlags(cmd.Flags())
 	o := addOptimizerFlags(cmd.Flags())
 	fs := cmd.Flags()
-	fs.StringVar(&initPath, "init", "", "start from the parameters (and optimizer state) of a model file or checkpoint")
-	fs.StringVar(&out, "out", "", "write the model file here (atomically); Ctrl-C writes a checkpoint here too")
-	fs.StringVar(&tracePath, "trace", "", "write one CSV row per step here")
+	fs.StringVar(&initPath, "init", "", "start from a model file's parameters; a checkpoint's optimizer state and position resume exactly")
+	fs.BoolVar(&reset, "reset-optimizer", false, "with --init: start the optimizer afresh (needed to switch optimizers)")
+	fs.StringVar(&out, "out", "", "write the model file here (atomically); an interrupt (Ctrl-C, SIGTERM, SIGHUP) writes a checkpoint here too")
+	fs.StringVar(&tracePath, "trace", "", "write one CSV row per step here ('-' for standard output)")
 	fs.StringVar(&plotPath, "plot", "", "draw the loss curve here (.png or .svg)")
-	fs.BoolVar(&asJSON, "json", false, "print the final summary as JSON on stdout")
+	fs.BoolVar(&asJSON, "json", false, "print the final summary, with the per-epoch history, as JSON on stdout")
 	fs.BoolVar(&quiet, "quiet", false, "no progress bar")
-	fs.IntVar(&showTrace, "show-trace", 0, "print the first N steps as a table (models with at most 8 parameters)")
+	fs.BoolVar(&confusion, "confusion", false, "print the confusion matrix of a classifier (validation rows when there are some)")
+	fs.IntVar(&showTrace, "show-trace", 0, "print the first N steps as a table (models with at most 8 parameter values)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if showTrace < 0 {
 			return flagErr("show-trace", ">= 0", showTrace)
 		}
-		job, err := l.job(cmd, o)
-		if err != nil {
+		if err := checkOutputs(map[string]string{"out": out, "trace": tracePath, "plot": plotPath}, plotPath); err != nil {
 			return err
 		}
+		if _, err := optimizers.New(o.config(fs)); err != nil {
+			return err // a bad optimizer option is reported before the data is read
+		}
+		var init *modelfile.File
 		if initPath != "" {
-			if job.Init, err = train.Load(initPath); err != nil {
+			var err error
+			if init, err = modelfile.Load(initPath); err != nil {
 				return err
 			}
+			if !fs.Changed("target") {
+				l.target = init.Target
+			}
+		} else if reset {
+			return fmt.Errorf("--reset-optimizer needs --init")
 		}
-		prep, err := job.Prepare()
+		jb, err := l.job(cmd, o)
 		if err != nil {
 			return err
 		}
-		var trace *train.Trace
-		if tracePath != "" || showTrace > 0 {
-			trace = train.NewTrace(prep.Engine.Spec().Params)
-			if showTrace > 0 && trace.Names == nil {
+		jb.Init, jb.ResetOptimizer = init, reset
+		prep, err := jb.Prepare()
+		if err != nil {
+			return err
+		}
+		var hooks []train.Hook
+		var table *train.Trace
+		if showTrace > 0 {
+			table = train.NewTrace(prep.Engine.Spec().Params)
+			if table.Names == nil {
 				return fmt.Errorf("--show-trace needs a model with at most %d parameter values; this one has more", train.MaxTraceValues)
 			}
-			job.Hooks = append(job.Hooks, trace)
+			table.Limit = showTrace
+			hooks = append(hooks, table)
+		}
+		var traceBuf bytes.Buffer
+		var csvTrace *train.CSVTrace
+		if tracePath != "" {
+			csvTrace = train.NewCSVTrace(&traceBuf, prep.Engine.Spec().Params)
+			hooks = append(hooks, csvTrace)
 		}
 		var bar *train.Progress
 		if !quiet && !asJSON && term.IsTerminal(int(os.Stderr.Fd())) {
-			bar = train.NewProgress(os.Stderr, job.Loop.Epochs-prep.Loop.StartEpoch)
-			job.Hooks = append(job.Hooks, bar)
+			start := 0
+			if prep.Loop.Resume != nil {
+				start = prep.Loop.Resume.Epoch
+			}
+			bar = train.NewProgress(os.Stderr, start, jb.Loop.Epochs)
+			hooks = append(hooks, bar)
 		}
-		res, err := job.Run(cmd.Context())
+		res, err := prep.Run(cmd.Context(), hooks...)
 		if bar != nil {
 			bar.Finish()
 		}
 		if err != nil {
 			return err
 		}
-		stdout := cmd.OutOrStdout()
-		if res.Result.Status == train.Interrupted {
+		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+		r := res.Result
+		if r.Status == train.Interrupted {
 			path := out
 			if path == "" {
 				path = "descent-checkpoint.json"
 			}
+			if res.File == nil {
+				return fmt.Errorf("interrupted; no checkpoint: %v", res.FileErr)
+			}
 			if err := res.File.Save(path); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "descent: interrupted; checkpoint saved to %s (resume with --init %s)\n", path, path)
+			fmt.Fprintf(stderr, "descent: interrupted at epoch %d, step %d; checkpoint saved to %s (resume with the same flags and --init %s)\n", r.Position.Epoch+1, r.Steps, path, path)
 		} else if out != "" {
+			if res.File == nil {
+				return res.FileErr
+			}
 			if err := res.File.Save(out); err != nil {
 				return err
 			}
 		}
-		if trace != nil && tracePath != "" {
-			var buf bytes.Buffer
-			if err := trace.WriteCSV(&buf); err != nil {
+		if csvTrace != nil {
+			if err := csvTrace.Flush(); err != nil {
 				return err
 			}
-			if err := train.WriteFileAtomic(tracePath, buf.Bytes()); err != nil {
+			if err := writeOutput(tracePath, stdout, traceBuf.Bytes()); err != nil {
 				return err
 			}
 		}
 		if plotPath != "" {
-			if err := plotLoss(plotPath, res); err != nil {
+			if err := plotLoss(plotPath, jb, prep, res); err != nil {
 				return err
 			}
 		}
@@ -110,37 +149,94 @@ func newTrain() *cobra.Command {
 			}
 			fmt.Fprintln(stdout, string(b))
 		} else {
-			fmt.Fprintf(stdout, "%s on %s (%d rows × %d %s), loss %s, optimizer %s lr %g\n",
-				prep.Spec.Spec, job.Data.Name, job.Data.N, job.Data.D, plural(job.Data.D, "feature"), prep.Spec.Loss, prep.Optimizer.Config().Name, prep.Optimizer.Config().LR)
-			if showTrace > 0 {
-				if err := trace.WriteTable(stdout, showTrace); err != nil {
+			fmt.Fprintln(stdout, headline(jb, prep))
+			if table != nil {
+				if err := table.WriteTable(stdout, showTrace); err != nil {
 					return err
 				}
 			}
 			if err := res.WriteSummary(stdout); err != nil {
 				return err
 			}
+			if confusion {
+				if err := writeConfusion(stdout, prep, res); err != nil {
+					return err
+				}
+			}
 		}
-		if d := res.Result.Diverged; d != nil {
+		if d := r.Diverged; d != nil {
 			return fmt.Errorf("training diverged at epoch %d, step %d (%s is not finite); %s, e.g. --lr %g", d.Epoch, d.Step, d.What, d.Hint, prep.Optimizer.Config().LR/10)
+		}
+		if r.Status == train.Interrupted {
+			return errInterrupted
 		}
 		return nil
 	}
 	return cmd
 }
 
-// plotLoss draws the per-epoch training (and validation) loss.
-func plotLoss(path string, res *train.Outcome) error {
-	series := []plot.Series{{Name: "training loss", Y: res.Result.EpochLoss}}
-	if res.Result.EpochValLoss != nil {
-		series = append(series, plot.Series{Name: "validation loss", Y: res.Result.EpochValLoss})
+// errInterrupted ends a run that a signal stopped, with exit status 130.
+var errInterrupted = errors.New("interrupted")
+
+// headline is the first line of a run's report: model, data, loss and
+// optimizer.
+func headline(jb *job.Job, prep *job.Prepared) string {
+	model := prep.Arch.Spec
+	if model == "" {
+		model = prep.Arch.Module
 	}
-	xs := make([]float64, len(res.Result.EpochLoss))
-	for i := range xs {
-		xs[i] = float64(i + 1)
+	ds := jb.Data
+	shape := fmt.Sprintf("%d %s", ds.D, plural(ds.D, "feature"))
+	if len(prep.InputShape) > 1 {
+		shape = dimsText(prep.InputShape)
 	}
-	for i := range series {
-		series[i].X = xs[:len(series[i].Y)]
+	c := prep.Optimizer.Config()
+	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, ds.Name, ds.N, shape, prep.Loss, c.Name, c.LR)
+}
+
+func dimsText(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = fmt.Sprint(d)
 	}
-	return plot.Lines(path, series, plot.Options{Title: "Loss by epoch", XLabel: "epoch", YLabel: "loss J", LogY: plot.SpansDecades(res.Result.EpochLoss)})
+	return strings.Join(parts, "×")
+}
+
+// writeConfusion prints a classifier's confusion matrix on the validation
+// rows, or the training rows without a split.
+func writeConfusion(w interface{ Write([]byte) (int, error) }, prep *job.Prepared, res *job.Outcome) error {
+	if prep.Classes == 0 {
+		return fmt.Errorf("--confusion is for classifiers; this is a regression")
+	}
+	d, which := res.Train, "training"
+	if res.Val != nil {
+		d, which = *res.Val, "validation"
+	}
+	pred, err := res.Engine.Predict(d.X, d.N, nil)
+	if err != nil {
+		return err
+	}
+	c, err := train.NewConfusion(pred, d.Labels, d.Classes)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "confusion matrix (%s rows; true class down, predicted across):\n", which)
+	return c.Write(w)
+}
+
+// plotLoss draws the per-epoch training (and validation) loss, titled with
+// the data, model, optimizer and learning rate.
+func plotLoss(path string, jb *job.Job, prep *job.Prepared, res *job.Outcome) error {
+	x, loss, val := res.Result.History.Curves()
+	series := []plot.Series{{Name: "training loss", X: x, Y: loss}}
+	if val != nil {
+		series = append(series, plot.Series{Name: "validation loss", X: x, Y: val})
+	}
+	c := prep.Optimizer.Config()
+	model := prep.Arch.Spec
+	if model == "" {
+		model = prep.Arch.Module
+	}
+	title := fmt.Sprintf("%s on %s: %s, lr %g", model, jb.Data.Name, c.Name, c.LR)
+	return plot.Lines(path, series, plot.Options{Title: title, XLabel: "epoch", YLabel: "loss J (" + prep.Loss + ")", LogY: plot.SpansDecades(loss)})
 }
