@@ -1,0 +1,87 @@
+package ops_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/descent-ml/descent/ops"
+)
+
+func TestBatchNormErrors(t *testing.T) {
+	x, c := vec(4, 3), vec(3)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"eps", func() error { _, err := ops.BatchNormTrain(x, c, c, 0); return err }(), "ops: batch norm eps must be a finite number > 0, got 0"},
+		{"gamma alone", func() error { _, err := ops.BatchNormTrain(x, c, nil, 1e-5); return err }(), "ops: batch norm takes both gamma and beta or neither"},
+		{"rank", func() error { _, err := ops.BatchNormEval(vec(3), c, c, nil, nil, 1e-5); return err }(), "ops: batch norm needs an input (batch, channels, …), got shape (3)"},
+		{"channels", func() error { _, err := ops.BatchNormTrain(x, vec(4), vec(4), 1e-5); return err }(), "input 1 has shape (4), want (3) for an input of shape (4, 3)"},
+		{"momentum", func() error { _, err := ops.BatchNormRunning(c, x, 1.5, false); return err }(), "ops: batch norm momentum must be in [0,1], got 1.5"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+// ExampleBatchNormTrain normalizes two channels of a batch of three rows
+// with the batch's statistics, and updates the running statistics with
+// momentum 0.1 and the unbiased variance.
+func ExampleBatchNormTrain() {
+	g := G.NewGraph()
+	x := input(g, "x", []float64{1, 10, 2, 20, 3, 30}, 3, 2)
+	gamma := input(g, "gamma", []float64{1, 2}, 2)
+	beta := input(g, "beta", []float64{0, 1}, 2)
+	mean := input(g, "mean", []float64{0, 0}, 2)
+	variance := input(g, "var", []float64{1, 1}, 2)
+	y := G.Must(ops.BatchNormTrain(x, gamma, beta, 1e-5))
+	newMean := G.Must(ops.BatchNormRunning(mean, x, 0.1, false))
+	newVar := G.Must(ops.BatchNormRunning(variance, x, 0.1, true))
+	out, err := run(g, y, newMean, newVar)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("y %.4f\nrunning mean %.4g, running var %.4g\n", out[0], out[1], out[2])
+	// Output:
+	// y [-1.2247 -1.4495 0.0000 1.0000 1.2247 3.4495]
+	// running mean [0.2 2], running var [1 10.9]
+}
+
+// ExampleBatchNormEval normalizes with running statistics instead.
+func ExampleBatchNormEval() {
+	g := G.NewGraph()
+	x := input(g, "x", []float64{1, 10, 3, 30}, 2, 2)
+	mean := input(g, "mean", []float64{2, 20}, 2)
+	variance := input(g, "var", []float64{4, 100}, 2)
+	y := G.Must(ops.BatchNormEval(x, mean, variance, nil, nil, 1e-5))
+	out, err := run(g, y)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.4f\n", out[0])
+	// Output:
+	// [-0.5000 -1.0000 0.5000 1.0000]
+}
+
+// ExampleBatchNormRunning is the running-statistics update of one batch.
+func ExampleBatchNormRunning() {
+	g := G.NewGraph()
+	x := input(g, "x", []float64{1, 2, 3, 6}, 4, 1)
+	running := input(g, "running_var", []float64{1}, 1)
+	v := G.Must(ops.BatchNormRunning(running, x, 0.5, true))
+	out, err := run(g, v)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out[0]) // 0.5·1 + 0.5·(Σ(x−3)²/3 = 14/3)
+	// Output:
+	// [2.8333333333333335]
+}
