@@ -27,13 +27,26 @@ import (
 //
 // The running statistics use the unbiased variance, the normalization the
 // biased one, as torch does.
+//
+// The batch statistics are one node, (x) → (3, c) holding μ, σ² and the
+// unbiased variance, which the normalization, its gradient and the
+// running updates share (Gorgonia merges identical nodes); the backward
+// pass first reduces Σ∂y and Σ(x−μ)∂y into one (2, c) node, from which
+// ∂x, ∂γ and ∂β follow. A training step thus reads x five times.
 
 // BatchNormTrain normalizes x with its batch statistics; gamma and beta
 // (shape (c)) are the affine part, both nil for affine=false.
 func BatchNormTrain(x, gamma, beta *G.Node, eps float64) (*G.Node, error) {
-	in, err := bnInputs(x, eps, gamma, beta)
+	if err := bnCheck(x, eps, gamma, beta); err != nil {
+		return nil, err
+	}
+	st, err := applyBN(bnStats, 0, 0, false, x.Dims(), x)
 	if err != nil {
 		return nil, err
+	}
+	in := []*G.Node{x, st}
+	if gamma != nil {
+		in = append(in, gamma, beta)
 	}
 	return applyBN(bnTrain, eps, 0, gamma != nil, x.Dims(), in...)
 }
@@ -42,11 +55,16 @@ func BatchNormTrain(x, gamma, beta *G.Node, eps float64) (*G.Node, error) {
 // (shape (c)); gamma and beta as in BatchNormTrain. Only x, gamma and beta
 // are differentiated.
 func BatchNormEval(x, mean, variance, gamma, beta *G.Node, eps float64) (*G.Node, error) {
-	in, err := bnInputs(x, eps, gamma, beta)
-	if err != nil {
+	if err := bnCheck(x, eps, gamma, beta); err != nil {
 		return nil, err
 	}
-	in = append([]*G.Node{in[0], mean, variance}, in[1:]...)
+	if err := bnChannels(x, map[string]*G.Node{"mean": mean, "var": variance}); err != nil {
+		return nil, err
+	}
+	in := []*G.Node{x, mean, variance}
+	if gamma != nil {
+		in = append(in, gamma, beta)
+	}
 	return applyBN(bnEval, eps, 0, gamma != nil, x.Dims(), in...)
 }
 
@@ -58,45 +76,76 @@ func BatchNormRunning(running, x *G.Node, momentum float64, variance bool) (*G.N
 	if math.IsNaN(momentum) || momentum < 0 || momentum > 1 {
 		return nil, fmt.Errorf("ops: batch norm momentum must be in [0,1], got %v", momentum)
 	}
+	if x.Dims() < 2 {
+		return nil, fmt.Errorf("ops: batch norm needs an input (batch, channels, …), got shape %v", x.Shape())
+	}
+	if err := bnChannels(x, map[string]*G.Node{"running": running}); err != nil {
+		return nil, err
+	}
+	st, err := applyBN(bnStats, 0, 0, false, x.Dims(), x)
+	if err != nil {
+		return nil, err
+	}
 	k := bnRunMean
 	if variance {
 		k = bnRunVar
 	}
-	return applyBN(k, 0, momentum, false, x.Dims(), running, x)
+	return applyBN(k, 0, momentum, false, x.Dims(), running, st)
 }
 
-func bnInputs(x *G.Node, eps float64, gamma, beta *G.Node) ([]*G.Node, error) {
+func bnCheck(x *G.Node, eps float64, gamma, beta *G.Node) error {
 	if !(eps > 0) || math.IsInf(eps, 0) {
-		return nil, fmt.Errorf("ops: batch norm eps must be a finite number > 0, got %v", eps)
+		return fmt.Errorf("ops: batch norm eps must be a finite number > 0, got %v", eps)
 	}
 	if (gamma == nil) != (beta == nil) {
-		return nil, fmt.Errorf("ops: batch norm takes both gamma and beta or neither")
+		return fmt.Errorf("ops: batch norm takes both gamma and beta or neither")
 	}
 	if x.Dims() < 2 {
-		return nil, fmt.Errorf("ops: batch norm needs an input (batch, channels, …), got shape %v", x.Shape())
+		return fmt.Errorf("ops: batch norm needs an input (batch, channels, …), got shape %v", x.Shape())
 	}
-	if gamma == nil {
-		return []*G.Node{x}, nil
+	return bnChannels(x, map[string]*G.Node{"gamma": gamma, "beta": beta})
+}
+
+// bnChannels checks that each named per-channel node has x's channels.
+func bnChannels(x *G.Node, per map[string]*G.Node) error {
+	c := x.Shape()[1]
+	for _, name := range []string{"gamma", "beta", "mean", "var", "running"} {
+		if n := per[name]; n != nil && (n.Dims() != 1 || n.Shape()[0] != c) {
+			return fmt.Errorf("ops: batch norm: %s has shape %v, want (%d) for an input of shape %v", name, n.Shape(), c, x.Shape())
+		}
 	}
-	return []*G.Node{x, gamma, beta}, nil
+	return nil
 }
 
 type bnKind int
 
 const (
-	bnTrain         bnKind = iota // (x [, γ, β]) → y
-	bnGradX                       // (x [, γ], ∂y) → ∂x
-	bnGradGamma                   // (x, ∂y) → ∂γ
-	bnSumDy                       // (∂y) → ∂β = Σ∂y per channel
+	bnStats         bnKind = iota // (x) → S = (μ; σ²; σ²·M/(M−1))
+	bnTrain                       // (x, S [, γ, β]) → y
+	bnDots                        // (x, S, ∂y) → D = (Σ∂y; Σ(x−μ)∂y)
+	bnGradX                       // (x, S, D [, γ], ∂y) → ∂x
+	bnGradGamma                   // (S, D) → ∂γ
+	bnGradBeta                    // (D) → ∂β
 	bnEval                        // (x, μ, σ² [, γ, β]) → y
+	bnEvalDots                    // (x, μ, ∂y) → D
 	bnEvalGradX                   // (σ² [, γ], ∂y) → ∂x
-	bnEvalGradGamma               // (x, μ, σ², ∂y) → ∂γ
-	bnRunMean                     // (μ_run, x) → new μ_run
-	bnRunVar                      // (σ²_run, x) → new σ²_run
+	bnEvalGradGamma               // (σ², D) → ∂γ
+	bnRunMean                     // (μ_run, S) → new μ_run
+	bnRunVar                      // (σ²_run, S) → new σ²_run
 )
 
-var bnNames = [...]string{"BatchNorm", "∂xBatchNorm", "∂γBatchNorm", "ΣBatchNorm", "BatchNormEval",
-	"∂xBatchNormEval", "∂γBatchNormEval", "RunningMean", "RunningVar"}
+var bnNames = [...]string{"BatchStats", "BatchNorm", "ΣBatchNorm", "∂xBatchNorm", "∂γBatchNorm", "∂βBatchNorm",
+	"BatchNormEval", "ΣBatchNormEval", "∂xBatchNormEval", "∂γBatchNormEval", "RunningMean", "RunningVar"}
+
+// bnRole is what an input or output of a batch-norm op is.
+type bnRole byte
+
+const (
+	roleX bnRole = iota // x or ∂x, ∂y: (n, c, …)
+	roleC               // a per-channel vector (c): γ, β, μ, σ²
+	roleS               // the statistics (3, c)
+	roleD               // the reductions of the backward pass (2, c)
+)
 
 // bnOp is every batch-norm op, told apart by kind.
 type bnOp struct {
@@ -116,70 +165,73 @@ func newBN(k bnKind, eps, mom float64, affine bool, dims int) *bnOp {
 	return &bnOp{opBase: opBase{name}, kind: k, eps: eps, mom: mom, affine: affine, dims: dims}
 }
 
-// ranks lists the rank of each input and of the output.
-func (o *bnOp) ranks() (in []int, out int) {
-	d := o.dims
+// roles lists the role of each input and of the output.
+func (o *bnOp) roles() (in []bnRole, out bnRole) {
+	aff := func(base []bnRole, extra ...bnRole) []bnRole {
+		if o.affine {
+			return append(base, extra...)
+		}
+		return base
+	}
 	switch o.kind {
+	case bnStats:
+		return []bnRole{roleX}, roleS
 	case bnTrain:
-		if o.affine {
-			return []int{d, 1, 1}, d
-		}
-		return []int{d}, d
+		return aff([]bnRole{roleX, roleS}, roleC, roleC), roleX
+	case bnDots:
+		return []bnRole{roleX, roleS, roleX}, roleD
 	case bnGradX:
-		if o.affine {
-			return []int{d, 1, d}, d
-		}
-		return []int{d, d}, d
+		return append(aff([]bnRole{roleX, roleS, roleD}, roleC), roleX), roleX
 	case bnGradGamma:
-		return []int{d, d}, 1
-	case bnSumDy:
-		return []int{d}, 1
+		return []bnRole{roleS, roleD}, roleC
+	case bnGradBeta:
+		return []bnRole{roleD}, roleC
 	case bnEval:
-		if o.affine {
-			return []int{d, 1, 1, 1, 1}, d
-		}
-		return []int{d, 1, 1}, d
+		return aff([]bnRole{roleX, roleC, roleC}, roleC, roleC), roleX
+	case bnEvalDots:
+		return []bnRole{roleX, roleC, roleX}, roleD
 	case bnEvalGradX:
-		if o.affine {
-			return []int{1, 1, d}, d
-		}
-		return []int{1, d}, d
+		return append(aff([]bnRole{roleC}, roleC), roleX), roleX
 	case bnEvalGradGamma:
-		return []int{d, 1, 1, d}, 1
+		return []bnRole{roleC, roleD}, roleC
 	default: // running statistics
-		return []int{1, d}, 1
+		return []bnRole{roleC, roleS}, roleC
 	}
 }
 
-// xAt is the input whose shape is x's (or ∂y's, the same).
-func (o *bnOp) xAt() int {
-	switch o.kind {
-	case bnEvalGradX:
-		if o.affine {
-			return 2
-		}
-		return 1
-	case bnRunMean, bnRunVar:
+func (o *bnOp) rank(r bnRole) int {
+	switch r {
+	case roleX:
+		return o.dims
+	case roleC:
 		return 1
 	}
-	return 0
+	return 2
 }
 
 func (o *bnOp) Arity() int {
-	in, _ := o.ranks()
+	in, _ := o.roles()
 	return len(in)
 }
 
 func (o *bnOp) Type() hm.Type {
-	in, out := o.ranks()
-	return fnType(out, in...)
+	in, out := o.roles()
+	ranks := make([]int, len(in))
+	for i, r := range in {
+		ranks[i] = o.rank(r)
+	}
+	return fnType(o.rank(out), ranks...)
 }
 
+// DiffWRT: the forward ops are differentiable in x, γ and β. The
+// statistics are not an input to differentiate through: the gradient of
+// x already goes through them.
 func (o *bnOp) DiffWRT(n int) []bool {
 	d := make([]bool, n)
 	switch o.kind {
 	case bnTrain:
-		for i := range d {
+		d[0] = true
+		for i := 2; i < n; i++ {
 			d[i] = true
 		}
 	case bnEval:
@@ -191,29 +243,50 @@ func (o *bnOp) DiffWRT(n int) []bool {
 	return d
 }
 
-// layout checks the input shapes and returns x's as n × c × s.
-func (o *bnOp) layout(in []tensor.Shape) (n, c, s int, err error) {
-	ranks, _ := o.ranks()
-	if len(in) != len(ranks) {
-		return 0, 0, 0, fmt.Errorf("ops: %s takes %d inputs, got %d", o.name, len(ranks), len(in))
+// layout checks the input shapes and returns the channel count and, when
+// an input is x-shaped, x's shape.
+func (o *bnOp) layout(in []tensor.Shape) (c int, x tensor.Shape, err error) {
+	roles, _ := o.roles()
+	if len(in) != len(roles) {
+		return 0, nil, fmt.Errorf("ops: %s takes %d inputs, got %d", o.name, len(roles), len(in))
 	}
-	x := in[o.xAt()]
-	if len(x) != o.dims || len(x) < 2 {
-		return 0, 0, 0, fmt.Errorf("ops: %s needs an input of rank %d, got shape %v", o.name, o.dims, x)
-	}
-	n, c, s = x[0], x[1], 1
-	for _, d := range x[2:] {
-		s *= d
-	}
-	for i, r := range ranks {
-		switch {
-		case r == 1 && (len(in[i]) != 1 || in[i][0] != c):
-			return 0, 0, 0, fmt.Errorf("ops: %s: input %d has shape %v, want (%d) for an input of shape %v", o.name, i, in[i], c, x)
-		case r == o.dims && !in[i].Eq(x):
-			return 0, 0, 0, fmt.Errorf("ops: %s: input %d has shape %v, want %v", o.name, i, in[i], x)
+	c = -1
+	for i, r := range roles {
+		s := in[i]
+		var ci int
+		switch r {
+		case roleX:
+			if len(s) != o.dims || len(s) < 2 {
+				return 0, nil, fmt.Errorf("ops: %s needs an input of rank %d, got shape %v", o.name, o.dims, s)
+			}
+			if x != nil && !s.Eq(x) {
+				return 0, nil, fmt.Errorf("ops: %s: input %d has shape %v, want %v", o.name, i, s, x)
+			}
+			x, ci = s, s[1]
+		case roleC:
+			if len(s) != 1 {
+				return 0, nil, fmt.Errorf("ops: %s: input %d has shape %v, want a vector", o.name, i, s)
+			}
+			ci = s[0]
+		default:
+			rows := 3
+			if r == roleD {
+				rows = 2
+			}
+			if len(s) != 2 || s[0] != rows {
+				return 0, nil, fmt.Errorf("ops: %s: input %d has shape %v, want (%d, channels)", o.name, i, s, rows)
+			}
+			ci = s[1]
 		}
+		if c >= 0 && ci != c {
+			if x != nil {
+				return 0, nil, fmt.Errorf("ops: %s: input %d has shape %v, want (%d) for an input of shape %v", o.name, i, s, c, x)
+			}
+			return 0, nil, fmt.Errorf("ops: %s: input %d has %d channels, input 0 has %d", o.name, i, ci, c)
+		}
+		c = ci
 	}
-	return n, c, s, nil
+	return c, x, nil
 }
 
 func (o *bnOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -221,12 +294,20 @@ func (o *bnOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, c, _, err := o.layout(s); err != nil {
+	c, x, err := o.layout(s)
+	if err != nil {
 		return nil, err
-	} else if _, out := o.ranks(); out == 1 {
-		return tensor.Shape{c}, nil
 	}
-	return s[o.xAt()].Clone(), nil
+	switch _, out := o.roles(); out {
+	case roleX:
+		return x.Clone(), nil
+	case roleC:
+		return tensor.Shape{c}, nil
+	case roleS:
+		return tensor.Shape{3, c}, nil
+	default:
+		return tensor.Shape{2, c}, nil
+	}
 }
 
 func (o *bnOp) Do(in ...G.Value) (G.Value, error) {
@@ -267,39 +348,47 @@ func (o *bnOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	}
 	switch o.kind {
 	case bnTrain:
-		x := in[0]
-		if !o.affine {
-			dx, err := mk(bnGradX, x, grad)
-			return G.Nodes{dx}, err
-		}
-		dx, err := mk(bnGradX, x, in[1], grad)
+		x, st := in[0], in[1]
+		dots, err := mk(bnDots, x, st, grad)
 		if err != nil {
 			return nil, err
 		}
-		dg, err := mk(bnGradGamma, x, grad)
+		args := []*G.Node{x, st, dots}
+		if o.affine {
+			args = append(args, in[2])
+		}
+		dx, err := mk(bnGradX, append(args, grad)...)
+		if err != nil || !o.affine {
+			return G.Nodes{dx, nil}, err
+		}
+		dg, err := mk(bnGradGamma, st, dots)
 		if err != nil {
 			return nil, err
 		}
-		db, err := mk(bnSumDy, grad)
+		db, err := mk(bnGradBeta, dots)
 		if err != nil {
 			return nil, err
 		}
-		return G.Nodes{dx, dg, db}, nil
+		return G.Nodes{dx, nil, dg, db}, nil
 	case bnEval:
 		x, mean, v := in[0], in[1], in[2]
-		if !o.affine {
-			dx, err := mk(bnEvalGradX, v, grad)
+		args := []*G.Node{v}
+		if o.affine {
+			args = append(args, in[3])
+		}
+		dx, err := mk(bnEvalGradX, append(args, grad)...)
+		if err != nil || !o.affine {
 			return G.Nodes{dx, nil, nil}, err
 		}
-		dx, err := mk(bnEvalGradX, v, in[3], grad)
+		dots, err := mk(bnEvalDots, x, mean, grad)
 		if err != nil {
 			return nil, err
 		}
-		dg, err := mk(bnEvalGradGamma, x, mean, v, grad)
+		dg, err := mk(bnEvalGradGamma, v, dots)
 		if err != nil {
 			return nil, err
 		}
-		db, err := mk(bnSumDy, grad)
+		db, err := mk(bnGradBeta, dots)
 		if err != nil {
 			return nil, err
 		}
@@ -312,25 +401,22 @@ func (o *bnOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 // run in float64 for both element types; the scratch space is allocated
 // here, never when the kernel runs.
 func bnKernel[T Float](o *bnOp, in []tensor.Shape) (func([]T, [][]T) error, error) {
-	n, c, s, err := o.layout(in)
+	c, xs, err := o.layout(in)
 	if err != nil {
 		return nil, err
 	}
-	m := n * s
-	mean := make([]float64, c)
-	inv := make([]float64, c) // 1/√(σ² + ε)
-	varSum := make([]float64, c)
-	stats := func(x []T) error {
-		if m <= 1 {
-			return fmt.Errorf("ops: batch norm in training needs more than one value per channel, got an input of shape %v", in[o.xAt()])
+	n, s := 0, 1
+	if xs != nil {
+		n = xs[0]
+		for _, d := range xs[2:] {
+			s *= d
 		}
-		chanStats(x, n, c, s, mean, varSum)
-		for ch := range c {
-			inv[ch] = 1 / math.Sqrt(varSum[ch]/float64(m)+o.eps)
-		}
-		return nil
 	}
-	evalInv := func(v []T) {
+	m := n * s
+	inv := make([]float64, c)  // 1/√(σ² + ε)
+	coef := make([]float64, c) // a per-channel multiplier
+	add := make([]float64, c)  // a per-channel term
+	invOf := func(v []T) {
 		for ch := range c {
 			inv[ch] = 1 / math.Sqrt(float64(v[ch])+o.eps)
 		}
@@ -341,76 +427,112 @@ func bnKernel[T Float](o *bnOp, in []tensor.Shape) (func([]T, [][]T) error, erro
 		}
 		return float64(g[ch])
 	}
-	var (
-		alpha = make([]float64, c)
-		shift = make([]float64, c)
-		dots  = make([]float64, c)
-		sums  = make([]float64, c)
-	)
-	// affineOut writes y = x·α + shift per channel.
-	affineOut := func(out, x []T) {
+	// affine writes out = v·coef + add per channel for v laid out n×c×s.
+	affine := func(out, v []T) {
 		for i := range n {
 			for ch := range c {
-				a, b := alpha[ch], shift[ch]
+				a, b := coef[ch], add[ch]
 				off := (i*c + ch) * s
-				for j, v := range x[off : off+s] {
-					out[off+j] = T(float64(v)*a + b)
+				for j, x := range v[off : off+s] {
+					out[off+j] = T(float64(x)*a + b)
 				}
 			}
 		}
 	}
 	switch o.kind {
+	case bnStats:
+		mean, varSum := make([]float64, c), make([]float64, c)
+		return func(out []T, x [][]T) error {
+			if m <= 1 {
+				return fmt.Errorf("ops: batch norm in training needs more than one value per channel, got an input of shape %v", xs)
+			}
+			chanStats(x[0], n, c, s, mean, varSum)
+			for ch := range c {
+				out[ch] = T(mean[ch])
+				out[c+ch] = T(varSum[ch] / float64(m))
+				out[2*c+ch] = T(varSum[ch] / float64(m-1))
+			}
+			return nil
+		}, nil
 	case bnTrain, bnEval:
 		return func(out []T, x [][]T) error {
-			var g, b []T
+			var mean, v, g, b []T
 			if o.kind == bnTrain {
-				if err := stats(x[0]); err != nil {
-					return err
-				}
+				mean, v = x[1][:c], x[1][c:2*c]
 				if o.affine {
-					g, b = x[1], x[2]
+					g, b = x[2], x[3]
 				}
 			} else {
-				for ch := range c {
-					mean[ch] = float64(x[1][ch])
-				}
-				evalInv(x[2])
+				mean, v = x[1], x[2]
 				if o.affine {
 					g, b = x[3], x[4]
 				}
 			}
+			invOf(v)
+			// torch's form: y = x·α + (β − μ·α), α = γ·r.
 			for ch := range c {
-				alpha[ch] = inv[ch] * gammaOf(g, ch)
+				coef[ch] = inv[ch] * gammaOf(g, ch)
 				bias := 0.0
 				if b != nil {
 					bias = float64(b[ch])
 				}
-				shift[ch] = bias - mean[ch]*alpha[ch]
+				add[ch] = bias - float64(mean[ch])*coef[ch]
 			}
-			affineOut(out, x[0])
+			affine(out, x[0])
+			return nil
+		}, nil
+	case bnDots, bnEvalDots:
+		return func(out []T, x [][]T) error {
+			mean := x[1][:c]
+			clear(coef)
+			clear(add)
+			dy := x[2]
+			for i := range n {
+				for ch := range c {
+					mu := float64(mean[ch])
+					off := (i*c + ch) * s
+					var sg, sd float64
+					for j := off; j < off+s; j++ {
+						g := float64(dy[j])
+						sg += g
+						sd += (float64(x[0][j]) - mu) * g
+					}
+					coef[ch] += sg
+					add[ch] += sd
+				}
+			}
+			for ch := range c {
+				out[ch] = T(coef[ch])
+				out[c+ch] = T(add[ch])
+			}
 			return nil
 		}, nil
 	case bnGradX:
+		w, mu := make([]float64, c), make([]float64, c)
 		return func(out []T, x [][]T) error {
-			if err := stats(x[0]); err != nil {
-				return err
-			}
+			st, dots := x[1], x[2]
 			var g []T
-			dy := x[1]
+			dy := x[3]
 			if o.affine {
-				g, dy = x[1], x[2]
+				g, dy = x[3], x[4]
 			}
-			chanDots(x[0], dy, n, c, s, mean, dots, sums)
+			invOf(st[c : 2*c])
+			// torch's batch_norm_backward: ∂x = (∂y − Σ∂y/M − (x−μ)·k)·r·γ
+			// with k = Σ(x−μ)∂y·r²/M.
+			for ch := range c {
+				r := inv[ch]
+				coef[ch] = float64(dots[c+ch]) * r * r / float64(m)
+				add[ch] = float64(dots[ch]) / float64(m)
+				w[ch] = r * gammaOf(g, ch)
+				mu[ch] = float64(st[ch])
+			}
 			for i := range n {
 				for ch := range c {
-					r := inv[ch]
-					k := dots[ch] * r * r / float64(m)
-					gm := sums[ch] / float64(m)
-					w := r * gammaOf(g, ch)
-					mu := mean[ch]
+					k, gm, wc, mc := coef[ch], add[ch], w[ch], mu[ch]
 					off := (i*c + ch) * s
-					for j := off; j < off+s; j++ {
-						out[j] = T((float64(dy[j]) - gm - (float64(x[0][j])-mu)*k) * w)
+					xs, ds, os := x[0][off:off+s], dy[off:off+s], out[off:off+s]
+					for j, v := range xs {
+						os[j] = T((float64(ds[j]) - gm - (float64(v)-mc)*k) * wc)
 					}
 				}
 			}
@@ -418,54 +540,35 @@ func bnKernel[T Float](o *bnOp, in []tensor.Shape) (func([]T, [][]T) error, erro
 		}, nil
 	case bnGradGamma, bnEvalGradGamma:
 		return func(out []T, x [][]T) error {
-			dy := x[1]
+			v, dots := x[0], x[1]
 			if o.kind == bnGradGamma {
-				if err := stats(x[0]); err != nil {
-					return err
-				}
-			} else {
-				for ch := range c {
-					mean[ch] = float64(x[1][ch])
-				}
-				evalInv(x[2])
-				dy = x[3]
+				v = v[c : 2*c]
 			}
-			chanDots(x[0], dy, n, c, s, mean, dots, sums)
+			invOf(v)
 			for ch := range c {
-				out[ch] = T(dots[ch] * inv[ch])
+				out[ch] = T(float64(dots[c+ch]) * inv[ch])
 			}
 			return nil
 		}, nil
-	case bnSumDy:
+	case bnGradBeta:
 		return func(out []T, x [][]T) error {
-			clear(sums)
-			for i := range n {
-				for ch := range c {
-					off := (i*c + ch) * s
-					for _, v := range x[0][off : off+s] {
-						sums[ch] += float64(v)
-					}
-				}
-			}
-			for ch := range c {
-				out[ch] = T(sums[ch])
-			}
+			copy(out, x[0][:c])
 			return nil
 		}, nil
 	case bnEvalGradX:
 		return func(out []T, x [][]T) error {
-			evalInv(x[0])
+			invOf(x[0])
 			var g []T
 			dy := x[1]
 			if o.affine {
 				g, dy = x[1], x[2]
 			}
 			for ch := range c {
-				alpha[ch] = inv[ch] * gammaOf(g, ch)
+				coef[ch] = inv[ch] * gammaOf(g, ch)
 			}
 			for i := range n {
 				for ch := range c {
-					a := alpha[ch]
+					a := coef[ch]
 					off := (i*c + ch) * s
 					for j := off; j < off+s; j++ {
 						out[j] = T(float64(dy[j]) * a)
@@ -475,17 +578,14 @@ func bnKernel[T Float](o *bnOp, in []tensor.Shape) (func([]T, [][]T) error, erro
 			return nil
 		}, nil
 	default: // running statistics
+		row := 0
+		if o.kind == bnRunVar {
+			row = 2
+		}
 		return func(out []T, x [][]T) error {
-			if m <= 1 {
-				return fmt.Errorf("ops: batch norm's running variance needs more than one value per channel, got an input of shape %v", in[1])
-			}
-			chanStats(x[1], n, c, s, mean, varSum)
+			stat := x[1][row*c : (row+1)*c]
 			for ch := range c {
-				stat := mean[ch]
-				if o.kind == bnRunVar {
-					stat = varSum[ch] / float64(m-1)
-				}
-				out[ch] = T(o.mom*stat + (1-o.mom)*float64(x[0][ch]))
+				out[ch] = T(o.mom*float64(stat[ch]) + (1-o.mom)*float64(x[0][ch]))
 			}
 			return nil
 		}, nil
@@ -517,23 +617,6 @@ func chanStats[T Float](x []T, n, c, s int, mean, varSum []float64) {
 			for _, v := range x[off : off+s] {
 				d := float64(v) - mu
 				varSum[ch] += d * d
-			}
-		}
-	}
-}
-
-// chanDots writes Σ(x−μ)·∂y and Σ∂y per channel.
-func chanDots[T Float](x, dy []T, n, c, s int, mean, dots, sums []float64) {
-	clear(dots)
-	clear(sums)
-	for i := range n {
-		for ch := range c {
-			mu := mean[ch]
-			off := (i*c + ch) * s
-			for j := off; j < off+s; j++ {
-				g := float64(dy[j])
-				sums[ch] += g
-				dots[ch] += (float64(x[j]) - mu) * g
 			}
 		}
 	}

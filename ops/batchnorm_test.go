@@ -20,8 +20,10 @@ func TestBatchNormErrors(t *testing.T) {
 		{"eps", func() error { _, err := ops.BatchNormTrain(x, c, c, 0); return err }(), "ops: batch norm eps must be a finite number > 0, got 0"},
 		{"gamma alone", func() error { _, err := ops.BatchNormTrain(x, c, nil, 1e-5); return err }(), "ops: batch norm takes both gamma and beta or neither"},
 		{"rank", func() error { _, err := ops.BatchNormEval(vec(3), c, c, nil, nil, 1e-5); return err }(), "ops: batch norm needs an input (batch, channels, …), got shape (3)"},
-		{"channels", func() error { _, err := ops.BatchNormTrain(x, vec(4), vec(4), 1e-5); return err }(), "input 1 has shape (4), want (3) for an input of shape (4, 3)"},
+		{"channels", func() error { _, err := ops.BatchNormTrain(x, vec(4), vec(4), 1e-5); return err }(), "ops: batch norm: gamma has shape (4), want (3) for an input of shape (4, 3)"},
 		{"momentum", func() error { _, err := ops.BatchNormRunning(c, x, 1.5, false); return err }(), "ops: batch norm momentum must be in [0,1], got 1.5"},
+		{"mean", func() error { _, err := ops.BatchNormEval(x, vec(2), c, nil, nil, 1e-5); return err }(), "ops: batch norm: mean has shape (2), want (3) for an input of shape (4, 3)"},
+		{"running", func() error { _, err := ops.BatchNormRunning(vec(4), x, 0.1, true); return err }(), "ops: batch norm: running has shape (4), want (3) for an input of shape (4, 3)"},
 	} {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, tc.err, tc.want)
@@ -84,4 +86,34 @@ func ExampleBatchNormRunning() {
 	fmt.Println(out[0]) // 0.5·1 + 0.5·(Σ(x−3)²/3 = 14/3)
 	// Output:
 	// [2.8333333333333335]
+}
+
+// TestBatchNormSharesStatistics: the normalization, its gradient and both
+// running updates read one statistics node and the backward pass one
+// reduction node, so a training step reads x five times, not fifteen.
+func TestBatchNormSharesStatistics(t *testing.T) {
+	g := G.NewGraph()
+	x := G.NewMatrix(g, G.Float64, G.WithShape(5, 3), G.WithName("x"))
+	gamma := G.NewVector(g, G.Float64, G.WithShape(3), G.WithName("gamma"))
+	beta := G.NewVector(g, G.Float64, G.WithShape(3), G.WithName("beta"))
+	rm := G.NewVector(g, G.Float64, G.WithShape(3), G.WithName("rm"))
+	rv := G.NewVector(g, G.Float64, G.WithShape(3), G.WithName("rv"))
+	y := G.Must(ops.BatchNormTrain(x, gamma, beta, 1e-5))
+	G.Must(ops.BatchNormRunning(rm, x, 0.1, false))
+	G.Must(ops.BatchNormRunning(rv, x, 0.1, true))
+	loss := G.Must(G.Sum(G.Must(G.Square(y))))
+	if _, err := G.Grad(loss, x, gamma, beta); err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, n := range g.AllNodes() {
+		if op := n.Op(); op != nil {
+			count[strings.SplitN(op.String(), "{", 2)[0]]++
+		}
+	}
+	for _, name := range []string{"BatchStats", "ΣBatchNorm", "∂xBatchNorm", "∂γBatchNorm", "∂βBatchNorm", "RunningMean", "RunningVar"} {
+		if count[name] != 1 {
+			t.Errorf("%d %s nodes, want 1 (all ops: %v)", count[name], name, count)
+		}
+	}
 }
