@@ -140,7 +140,7 @@ func (p *probe) Forward(s *graph.Scope, _ *G.Node) (*G.Node, error) {
 	var x *G.Node
 	var err error
 	if p.ids != nil {
-		x = constant(s.Dtype, p.shape, p.ids)
+		x = constant(s.Dtype, "ids", p.shape, p.ids)
 	} else if x, err = s.Param("x", p.shape, nil); err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (p *probe) Forward(s *graph.Scope, _ *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := G.Add(y0, constant(s.Dtype, []int{size}, p.up))
+	w, err := G.Add(y0, constant(s.Dtype, "U", []int{size}, p.up))
 	if err != nil {
 		return nil, err
 	}
@@ -200,15 +200,18 @@ func (p *probe) engine(t testing.TB, dt tensor.Dtype, params, buffers map[string
 	return e
 }
 
-func constant(dt tensor.Dtype, shape []int, v []float64) *G.Node {
+// constant is a named tensor constant. The name matters: Gorgonia names
+// an unnamed constant by its abbreviated printout and merges constants of
+// the same name, so two large constants that print alike would become one.
+func constant(dt tensor.Dtype, name string, shape []int, v []float64) *G.Node {
 	if dt == tensor.Float32 {
 		f := make([]float32, len(v))
 		for i, x := range v {
 			f[i] = float32(x)
 		}
-		return G.NewConstant(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(f)))
+		return G.NewConstant(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(f)), G.WithName(name))
 	}
-	return G.NewConstant(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), v...))))
+	return G.NewConstant(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), v...))), G.WithName(name))
 }
 
 // probeOf builds the probe of a golden case.
