@@ -22,40 +22,43 @@ func (ReLU) Forward(_ *graph.Scope, x *G.Node) (*G.Node, error) { return ops.ReL
 
 // LeakyReLU is x for x > 0, negative_slope·x otherwise (Maas et al. 2013).
 type LeakyReLU struct {
-	// NegativeSlope is 0.01 when zero.
-	NegativeSlope float64 `arg:"negative_slope,pos"`
+	// NegativeSlope is 0.01 when nil; 0 is relu.
+	NegativeSlope *float64 `arg:"negative_slope,pos"`
 }
 
 // Forward implements Module.
 func (l *LeakyReLU) Forward(_ *graph.Scope, x *G.Node) (*G.Node, error) {
-	a := l.NegativeSlope
-	if a == 0 {
-		a = 0.01
+	a := 0.01
+	if l.NegativeSlope != nil {
+		a = *l.NegativeSlope
 	}
 	return ops.LeakyReLU(x, a)
 }
 
 // ELU is x for x > 0, α·(eˣ − 1) otherwise (Clevert et al. 2016).
 type ELU struct {
-	// Alpha is 1 when zero.
-	Alpha float64 `arg:"alpha,pos"`
+	// Alpha is 1 when nil; 0 is relu.
+	Alpha *float64 `arg:"alpha,pos"`
+}
+
+func (l *ELU) alpha() float64 {
+	if l.Alpha == nil {
+		return 1
+	}
+	return *l.Alpha
 }
 
 // Validate implements validator.
 func (l *ELU) Validate() error {
-	if l.Alpha < 0 || math.IsNaN(l.Alpha) {
-		return fmt.Errorf("alpha must be >= 0, got %v", l.Alpha)
+	if a := l.alpha(); a < 0 || math.IsNaN(a) {
+		return fmt.Errorf("alpha must be >= 0, got %v", a)
 	}
 	return nil
 }
 
 // Forward implements Module.
 func (l *ELU) Forward(_ *graph.Scope, x *G.Node) (*G.Node, error) {
-	a := l.Alpha
-	if a == 0 {
-		a = 1
-	}
-	return ops.ELU(x, a)
+	return ops.ELU(x, l.alpha())
 }
 
 // GELU is the exact x·Φ(x) = ½·x·(1 + erf(x/√2)) (Hendrycks & Gimpel 2016).

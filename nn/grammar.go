@@ -249,13 +249,17 @@ func (p *parser) value(f reflect.Value, a Arg, layer string, depth int) error {
 		}
 		f.SetInt(int64(n))
 		return nil
-	case typFloat:
+	case typFloat, typFloatPtr:
 		tok, at := p.token()
 		x, err := strconv.ParseFloat(tok, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || strings.ContainsAny(tok, "_xXpP") || strings.ContainsAny(strings.ToLower(tok), "in") {
 			return p.errf(at, "%s of %s must be a finite number, got %s", a.Name, layer, quote(tok))
 		}
-		f.SetFloat(x)
+		if a.typ == typFloatPtr {
+			f.Set(reflect.ValueOf(&x))
+		} else {
+			f.SetFloat(x)
+		}
 		return nil
 	case typBool, typBoolPtr:
 		tok, at := p.token()
@@ -435,6 +439,8 @@ func formatValue(f reflect.Value, a Arg) (string, error) {
 		return strconv.FormatBool(f.Bool()), nil
 	case typBoolPtr:
 		return strconv.FormatBool(f.Elem().Bool()), nil
+	case typFloatPtr:
+		return strconv.FormatFloat(f.Elem().Float(), 'g', -1, 64), nil
 	case typPair:
 		pr := f.Interface().(Pair)
 		if pr[0] == pr[1] {

@@ -14,6 +14,11 @@ func init() {
 		Layer{Name: "sigmoid", Doc: "1/(1 + e^(−x))", New: func() Module { return &Sigmoid{} }},
 		Layer{Name: "softmax", Doc: "softmax along the last dimension", New: func() Module { return &Softmax{} }},
 		Layer{Name: "logsoftmax", Doc: "log-softmax along the last dimension", New: func() Module { return &LogSoftmax{} }},
+		Layer{Name: "batchnorm1d", Doc: "batch norm of (n, c) or (n, c, l) per channel: batch statistics in training, running ones in evaluation (eps 1e-5, momentum 0.1)", New: func() Module { return &BatchNorm1d{} }},
+		Layer{Name: "batchnorm2d", Doc: "batch norm of (n, c, h, w) images per channel: batch statistics in training, running ones in evaluation (eps 1e-5, momentum 0.1)", New: func() Module { return &BatchNorm2d{} }},
+		Layer{Name: "layernorm", Doc: "normalizes over the last dimension, then weight·x̂ + bias (eps 1e-5)", New: func() Module { return &LayerNorm{} }},
+		Layer{Name: "dropout", Doc: "zeroes each value with probability p (default 0.5) and scales the rest by 1/(1−p) in training; identity in evaluation", New: func() Module { return &Dropout{} }},
+		Layer{Name: "embedding", Doc: "row lookup of integer ids: (n) or (n, l) → (…, embedding_dim); weight (num_embeddings, embedding_dim) from N(0,1)", New: func() Module { return &Embedding{} }},
 		Layer{Name: "residual", Doc: "x + body(x), body a nested layer sequence", New: func() Module { return &Residual{} }},
 	)
 }

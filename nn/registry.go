@@ -15,8 +15,9 @@ import (
 // fields are positional, in field order, after the input size PyTorch
 // would take first (which is inferred); req fields must be given. A
 // field's zero value is its default. Field types may be int, float64,
-// bool, *bool (nil: the documented default), Pair and *Sequential (a
-// nested layer sequence, as in residual(...)).
+// *float64 and *bool (nil: the documented default, for an argument whose
+// zero is a value of its own, like dropout's p), bool, Pair and
+// *Sequential (a nested layer sequence, as in residual(...)).
 type Layer struct {
 	// Name is the torch.nn class in lower case, such as "conv2d".
 	Name string
@@ -162,12 +163,13 @@ func New(name string) (Module, error) {
 }
 
 var (
-	typInt     = reflect.TypeOf(0)
-	typFloat   = reflect.TypeOf(0.0)
-	typBool    = reflect.TypeOf(false)
-	typBoolPtr = reflect.TypeOf((*bool)(nil))
-	typPair    = reflect.TypeOf(Pair{})
-	typSeq     = reflect.TypeOf((*Sequential)(nil))
+	typInt      = reflect.TypeOf(0)
+	typFloat    = reflect.TypeOf(0.0)
+	typBool     = reflect.TypeOf(false)
+	typBoolPtr  = reflect.TypeOf((*bool)(nil))
+	typFloatPtr = reflect.TypeOf((*float64)(nil))
+	typPair     = reflect.TypeOf(Pair{})
+	typSeq      = reflect.TypeOf((*Sequential)(nil))
 )
 
 func argsOf(t reflect.Type) ([]Arg, error) {
@@ -192,9 +194,9 @@ func argsOf(t reflect.Type) ([]Arg, error) {
 			return nil, fmt.Errorf("field %s with an arg tag must be exported", f.Name)
 		}
 		switch f.Type {
-		case typInt, typFloat, typBool, typBoolPtr, typPair, typSeq:
+		case typInt, typFloat, typFloatPtr, typBool, typBoolPtr, typPair, typSeq:
 		default:
-			return nil, fmt.Errorf("field %s has type %v; arguments are int, float64, bool, *bool, nn.Pair or *nn.Sequential", f.Name, f.Type)
+			return nil, fmt.Errorf("field %s has type %v; arguments are int, float64, *float64, bool, *bool, nn.Pair or *nn.Sequential", f.Name, f.Type)
 		}
 		for _, o := range parts[1:] {
 			switch o {
