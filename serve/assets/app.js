@@ -405,16 +405,15 @@ const surfaceView = {
     }
     renderStatus();
   },
-  draw() {
-    if (!setup) return;
+  // prepare converts the grid once, so that every redraw hands plotly the
+  // same arrays and it redraws only the paths.
+  prepare() {
     const g = setup.grid;
-    const info = setup.objective;
     const X = g.x.map(num);
     const Y = g.y.map(num);
     const zc = g.zc.map(r => r.map(num));
     let lo = Infinity;
     for (const r of g.z) for (const v of r) lo = Math.min(lo, num(v));
-    const lift = f => (info.logz ? Math.log10(num(f) - lo + 1e-3) : num(f));
     // unit arrows along −∇f: the direction a gradient step takes
     const L = 0.45 * (X[X.length - 1] - X[0]) / 19;
     const ax = [];
@@ -434,6 +433,21 @@ const surfaceView = {
       ax.push(x0, x1, null, x1, x1 + 0.6 * hx - 0.35 * hy, null, x1, x1 + 0.6 * hx + 0.35 * hy, null);
       ay.push(y0, y1, null, y1, y1 + 0.6 * hy + 0.35 * hx, null, y1, y1 + 0.6 * hy - 0.35 * hx, null);
     }
+    // the 3-D view takes every few grid points: WebGL without a GPU is slow
+    const every = Math.max(1, Math.ceil(X.length / 41));
+    const keep = (_, i) => i % every === 0 || i === X.length - 1;
+    const X3 = X.filter(keep);
+    const Y3 = Y.filter(keep);
+    const Z3 = zc.filter(keep).map(r => r.filter(keep));
+    this.cache = { setup, X, Y, zc, lo, ax, ay, X3, Y3, Z3 };
+  },
+  draw() {
+    if (!setup) return;
+    if (!this.cache || this.cache.setup !== setup) this.prepare();
+    const g = setup.grid;
+    const info = setup.objective;
+    const { X, Y, zc, lo, ax, ay, X3, Y3, Z3 } = this.cache;
+    const lift = f => (info.logz ? Math.log10(num(f) - lo + 1e-3) : num(f));
     const traces = [
       { type: 'contour', x: X, y: Y, z: zc, customdata: g.z, ncontours: 28, colorscale: 'Blues', reversescale: true, showscale: false,
         contours: { coloring: 'heatmap' }, line: { width: 0.5, color: 'rgba(255,255,255,0.5)' },
@@ -444,8 +458,7 @@ const surfaceView = {
         text: info.minima.map(m => `${m.kind}: f = ${m.f}`), hoverinfo: 'text' },
       { type: 'scatter', mode: 'markers', x: [setup.start[0]], y: [setup.start[1]], name: 'start', marker: { symbol: 'circle-open', size: 14, color: '#000', line: { width: 2 } } },
     ];
-    const t3 = [{ type: 'surface', x: X, y: Y, z: zc, colorscale: 'Blues', reversescale: true, showscale: false, opacity: 0.85, hoverinfo: 'skip',
-      contours: { z: { show: true, usecolormap: true, project: { z: true } } } }];
+    const t3 = [{ type: 'surface', x: X3, y: Y3, z: Z3, colorscale: 'Blues', reversescale: true, showscale: false, opacity: 0.85, hoverinfo: 'skip' }];
     for (const p of paths) {
       const rows = p.rows.filter(Boolean);
       const color = COLORS[p.i % COLORS.length];
@@ -463,16 +476,20 @@ const surfaceView = {
     }
     const xr = [Math.min(X[0], setup.start[0]), Math.max(X[X.length - 1], setup.start[0])];
     const yr = [Math.min(Y[0], setup.start[1]), Math.max(Y[Y.length - 1], setup.start[1])];
+    const t0 = performance.now();
     Plotly.react('map', traces, {
       title: { text: `${info.title}: click to start a path there`, font: { size: 14 } }, uirevision: info.name, dragmode: false,
       xaxis: { range: xr, title: { text: 'x' }, zeroline: false }, yaxis: { range: yr, title: { text: 'y' }, scaleanchor: 'x', zeroline: false },
       margin: { l: 50, r: 10, t: 36, b: 40 }, legend: { orientation: 'h', y: -0.14, font: { size: 11 } }, hovermode: 'closest',
     }, plotConfig);
-    Plotly.react('surf3d', t3, {
+    window.__drawStats = window.__drawStats || { map: [], s3d: [] };
+    window.__drawStats.map.push(Math.round(performance.now() - t0));
+    clearTimeout(this.timer3d);
+    this.timer3d = setTimeout(() => { const t1 = performance.now(); Plotly.react('surf3d', t3, {
       title: { text: info.logz ? '3-D view (height: log₁₀ of f above its minimum); drag to rotate' : '3-D view; drag to rotate', font: { size: 14 } },
       uirevision: info.name, margin: { l: 0, r: 0, t: 36, b: 0 },
       scene: { xaxis: { title: { text: 'x' } }, yaxis: { title: { text: 'y' } }, zaxis: { title: { text: info.logz ? 'log f' : 'f' } }, camera: { eye: { x: 1.5, y: -1.5, z: 1.1 } } },
-    }, plotConfig);
+    }, plotConfig); window.__drawStats.s3d.push(Math.round(performance.now() - t1)); }, 250);
   },
 };
 
