@@ -110,7 +110,7 @@ func (b *browser) eval(js string, out any) {
 	b.t.Helper()
 	ctx, cancel := b.timed()
 	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string]("JSON.stringify(" + js + ")"))
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string]("JSON.stringify("+js+")"))
 	if err != nil {
 		b.t.Fatalf("evaluate %s: %v", js, err)
 	}
