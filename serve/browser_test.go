@@ -93,7 +93,7 @@ func newBrowser(t *testing.T) *browser {
 
 // timed is the browser's context with a limit for one action.
 func (b *browser) timed() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(b.ctx, 40*time.Second)
+	return context.WithTimeout(b.ctx, 120*time.Second)
 }
 
 func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -123,7 +123,7 @@ func (b *browser) wait(what, cond string) {
 	b.t.Helper()
 	ctx, cancel := b.timed()
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(100*time.Second))); err != nil {
 		var state string
 		ctx2, c2 := b.timed()
 		defer c2()

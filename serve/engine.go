@@ -285,7 +285,7 @@ type objectiveGrid struct {
 	X []num   `json:"x"`
 	Y []num   `json:"y"`
 	Z [][]num `json:"z"`
-	// ZC is what the contours are drawn of: Z, or log₁₀(Z − min Z + 10⁻³)
+	// ZC is what the contours are drawn of: Z, or log₁₀(Z − min Z + 10⁻²)
 	// for an objective drawn in log scale.
 	ZC    [][]num `json:"zc"`
 	Field struct {
@@ -315,7 +315,7 @@ func newObjectiveGrid(m models.Objective, xr, yr [2]float64, res, arrows int, lo
 		for j, line := range g.Z {
 			g.ZC[j] = make([]num, len(line))
 			for i, v := range line {
-				g.ZC[j][i] = num(math.Log10(float64(v) - lo + 1e-3))
+				g.ZC[j][i] = num(math.Log10(float64(v) - lo + 1e-2))
 			}
 		}
 	}

@@ -22,7 +22,7 @@ type objectiveInfo struct {
 	// X and Y are the default drawing box.
 	X [2]float64 `json:"x"`
 	Y [2]float64 `json:"y"`
-	// LogZ draws the contours of log₁₀(f − f_min + 10⁻³): a valley whose
+	// LogZ draws the contours of log₁₀(f − f_min + 10⁻²): a valley whose
 	// walls rise by orders of magnitude (Rosenbrock, Beale) shows its floor.
 	LogZ  bool       `json:"logz"`
 	Start [2]float64 `json:"start"`

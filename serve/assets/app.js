@@ -287,7 +287,7 @@ function renderTrace() {
   $('#tracetitle').textContent = `Trace of ${p.info.label}: the last steps (each row: where the path is, f and ∇f there, and what each stage of the optimizer made of that gradient)`;
   const head = el('tr', {}, el('th', { text: 'step' }));
   if (epochs) head.append(el('th', { text: 'epoch' }));
-  if (wide) head.append(el('th', { text: 'θ' }));
+  if (wide) head.append(el('th', { text: `θ = (${names.join(', ')})` }));
   else for (const n of names) head.append(el('th', { text: n }));
   head.append(el('th', { text: epochs && setup.batch ? 'batch loss' : 'f' }));
   if (wide) head.append(el('th', { text: '∇f' }));
@@ -343,7 +343,10 @@ function plotDiv(id, cls = 'plot') {
   return el('div', { id, class: cls });
 }
 
-const plotConfig = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
+const plotConfig = { displaylogo: false, responsive: true, displayModeBar: false };
+// SCALE runs from blue at the lowest f to near white at the highest, so the
+// paths stand out everywhere but at the minimum.
+const SCALE = [[0, '#2c5f9e'], [0.12, '#6f9fd8'], [0.35, '#c6dbef'], [1, '#f7fbff']];
 
 // ---------- Surface view ----------
 
@@ -447,9 +450,9 @@ const surfaceView = {
     const g = setup.grid;
     const info = setup.objective;
     const { X, Y, zc, lo, ax, ay, X3, Y3, Z3 } = this.cache;
-    const lift = f => (info.logz ? Math.log10(num(f) - lo + 1e-3) : num(f));
+    const lift = f => (info.logz ? Math.log10(num(f) - lo + 1e-2) : num(f));
     const traces = [
-      { type: 'contour', x: X, y: Y, z: zc, customdata: g.z, ncontours: 28, colorscale: 'Blues', reversescale: true, showscale: false,
+      { type: 'contour', x: X, y: Y, z: zc, customdata: g.z, ncontours: 28, colorscale: SCALE, showscale: false,
         contours: { coloring: 'heatmap' }, line: { width: 0.5, color: 'rgba(255,255,255,0.5)' },
         hovertemplate: 'x=%{x:.3f}<br>y=%{y:.3f}<br>f=%{customdata:.4g}<extra></extra>', name: 'f' },
       { type: 'scatter', mode: 'lines', x: ax, y: ay, line: { color: 'rgba(40,40,40,0.45)', width: 1 }, hoverinfo: 'skip', name: '−∇f direction' },
@@ -458,7 +461,7 @@ const surfaceView = {
         text: info.minima.map(m => `${m.kind}: f = ${m.f}`), hoverinfo: 'text' },
       { type: 'scatter', mode: 'markers', x: [setup.start[0]], y: [setup.start[1]], name: 'start', marker: { symbol: 'circle-open', size: 14, color: '#000', line: { width: 2 } } },
     ];
-    const t3 = [{ type: 'surface', x: X3, y: Y3, z: Z3, colorscale: 'Blues', reversescale: true, showscale: false, opacity: 0.85, hoverinfo: 'skip' }];
+    const t3 = [{ type: 'surface', x: X3, y: Y3, z: Z3, colorscale: SCALE, showscale: false, opacity: 0.85, hoverinfo: 'skip' }];
     for (const p of paths) {
       const rows = p.rows.filter(Boolean);
       const color = COLORS[p.i % COLORS.length];
@@ -591,8 +594,8 @@ const fitView = {
           marker: { size: 7, color: d.classes.length === 2 && c === 0 ? '#8a94a6' : COLORS[d.classes.length === 2 ? 1 : c], line: { color: '#fff', width: 0.5 } } });
       });
       layout.title = { text: `iris: decision regions of ${setup.model} (shaded) as it trains`, font: { size: 14 } };
-      layout.xaxis = { title: { text: d.xname } };
-      layout.yaxis = { title: { text: d.yname } };
+      layout.xaxis = { title: { text: d.xname }, zeroline: false };
+      layout.yaxis = { title: { text: d.yname }, zeroline: false };
     } else {
       traces.push({ type: 'scatter', mode: 'markers', name: 'data', x: d.x.map(num), y: d.label.map(num), marker: { size: 8, color: '#333' } });
       if (p.shape && p.shape.y) traces.push({ type: 'scatter', mode: 'lines', name: 'model ŷ(x)', x: setup.grid.x.map(num), y: p.shape.y.map(num), line: { color: COLORS[0], width: 3 } });
@@ -611,11 +614,11 @@ const fitView = {
     const pos = rows.map(r => num(r.f)).filter(v => v > 0 && Number.isFinite(v));
     const logy = pos.length > 1 && Math.max(...pos) / Math.min(...pos) > 100;
     Plotly.react('lossplot', lt, { title: { text: `loss ${setup.loss} by step`, font: { size: 14 } }, uirevision: 'loss', margin: { l: 60, r: 10, t: 36, b: 45 },
-      xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'loss' }, type: logy ? 'log' : 'linear' }, legend: { orientation: 'h', y: -0.18 } }, plotConfig);
+      xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'loss' }, type: logy ? 'log' : 'linear', exponentformat: 'power' }, legend: { orientation: 'h', y: -0.18 } }, plotConfig);
     if (setup.loss_surface) {
       const s = setup.loss_surface;
       Plotly.react('wbplot', [
-        { type: 'contour', x: s.x.map(num), y: s.y.map(num), z: s.zc.map(r => r.map(num)), customdata: s.z, ncontours: 24, colorscale: 'Blues', reversescale: true, showscale: false,
+        { type: 'contour', x: s.x.map(num), y: s.y.map(num), z: s.zc.map(r => r.map(num)), customdata: s.z, ncontours: 24, colorscale: SCALE, showscale: false,
           contours: { coloring: 'heatmap' }, hovertemplate: `${s.names[0]}=%{x:.4g}<br>${s.names[1]}=%{y:.4g}<br>J=%{customdata:.4g}<extra></extra>` },
         { type: 'scatter', mode: 'lines+markers', name: 'descent path', x: rows.map(r => num(r.p[0])), y: rows.map(r => num(r.p[1])), line: { color: COLORS[1], width: 2 }, marker: { size: 3 } },
       ], { title: { text: `loss J over (${s.names[0]}, ${s.names[1]}) on the whole training set, with the path; click to start there`, font: { size: 14 } },
@@ -709,24 +712,24 @@ const ratesView = {
       const over = rows.findIndex(r => !(num(r.f) <= top));
       const st = p.status || { state: 'running', label: '' };
       let label = st.label;
-      if (st.state !== 'diverged' && over >= 0) label = `off the chart from step ${rows[over].k}` + (st.state === 'running' ? '' : ` · ${st.label}`);
+      if (st.state !== 'diverged' && over >= 0) label = `off the chart from step ${rows[over].k}`;
       if (st.state === 'diverged' || over >= 0) {
         const k = st.state === 'diverged' ? xs[xs.length - 1] : rows[over].k;
         each.push({ type: 'scatter', mode: 'markers', x: [k], y: [top], xaxis: 'x' + ax, yaxis: 'y' + ax, marker: { symbol: 'triangle-up', size: 12, color: '#b3261e' }, showlegend: false, hoverinfo: 'skip' });
       }
-      annotations.push({ text: `<b>${p.info.label}</b><br>${label}`, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.5, y: 1.02, xanchor: 'center', yanchor: 'bottom', showarrow: false,
-        font: { size: 11, color: st.state === 'diverged' || over >= 0 ? '#b3261e' : st.state === 'converged' ? '#1e7b34' : '#1d2433' } });
+      annotations.push({ text: `<b>${p.info.label}</b><br>${label.replace(/ \(.*\)$/, '')}`, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.5, y: 1.02, xanchor: 'center', yanchor: 'bottom', showarrow: false,
+        font: { size: 10, color: st.state === 'diverged' || over >= 0 ? '#b3261e' : st.state === 'converged' ? '#1e7b34' : '#1d2433' } });
     });
     const layout = { grid: { rows: 1, columns: n, pattern: 'independent' }, margin: { l: 55, r: 10, t: 60, b: 40 }, annotations, uirevision: 'rates',
       title: { text: `${setup.problem}: one learning rate per panel, the same y range; values above it are clipped (▲)`, font: { size: 14 }, y: 0.98 } };
     paths.forEach((_, i) => {
       const ax = i === 0 ? '' : String(i + 1);
       layout['xaxis' + ax] = { title: { text: 'step' } };
-      layout['yaxis' + ax] = { type: logy ? 'log' : 'linear', range: yr, title: i === 0 ? { text: obj ? 'f' : 'loss J' } : undefined };
+      layout['yaxis' + ax] = { type: logy ? 'log' : 'linear', exponentformat: 'power', range: yr, title: i === 0 ? { text: obj ? 'f' : 'loss J' } : undefined };
     });
     Plotly.react('rates', each, layout, plotConfig);
     Plotly.react('ratesall', all, { title: { text: 'all rates on one chart (clipped at the same top)', font: { size: 14 } }, uirevision: 'ratesall',
-      margin: { l: 55, r: 10, t: 36, b: 40 }, xaxis: { title: { text: 'step' } }, yaxis: { type: logy ? 'log' : 'linear', range: yr, title: { text: obj ? 'f' : 'loss J' } },
+      margin: { l: 55, r: 10, t: 36, b: 40 }, xaxis: { title: { text: 'step' } }, yaxis: { type: logy ? 'log' : 'linear', exponentformat: 'power', range: yr, title: { text: obj ? 'f' : 'loss J' } },
       legend: { orientation: 'v', x: 1, xanchor: 'right', y: 1, bgcolor: 'rgba(255,255,255,0.8)' } }, plotConfig);
   },
 };
