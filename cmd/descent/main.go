@@ -58,6 +58,6 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDemo(), newTrain(), newPredict(), newCompare(), newSurface(), newOptimizers(), newLayers(), newGradcheck(), newBench())
+	root.AddCommand(newDemo(), newTrain(), newPredict(), newCompare(), newSurface(), newOptimizers(), newLayers(), newGradcheck(), newBench(), newServe())
 	return root
 }
