@@ -117,7 +117,10 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	ds := j.Data
-	if f := j.Init; f != nil {
+	if f := j.Init; f != nil && f.Bare() && j.Model == "" && j.Module == nil {
+		return nil, fmt.Errorf("job: the initial file holds weights only (a state_dict): give the architecture with --model, as in 'linear(16) relu linear(3)'")
+	}
+	if f := j.Init; f != nil && f.Features != nil {
 		// The model's columns, by name and in its order.
 		if ds, err = ds.Select(f.Features); err != nil {
 			return nil, fmt.Errorf("job: the model file was trained on columns %s: %w", listNames(f.Features), err)
@@ -129,7 +132,7 @@ func (j *Job) Prepare() (*Prepared, error) {
 		ds = ds.Subset(allRows(ds.N))
 	}
 	spec := j.Model
-	if j.Init != nil && j.Module == nil {
+	if j.Init != nil && j.Module == nil && !j.Init.Bare() {
 		if spec != "" && spec != j.Init.Model.Spec {
 			return nil, fmt.Errorf("job: the model file holds model %s, not %s", quote(j.Init.Model.Spec), quote(spec))
 		}

@@ -12,12 +12,39 @@ import (
 // Apply copies the file's parameters and buffers into the engine. Every
 // parameter and buffer of the model must be in the file with the model's
 // shape, and the file may hold no other: a missing, extra or misshapen
-// tensor is named, with both shapes.
+// tensor is named, with both shapes. A safetensors file keeps parameters
+// and buffers in one table, as a torch state_dict does; each is matched by
+// its name.
 func (f *File) Apply(e *graph.Engine) error {
-	if err := applyGroup("parameter", f.Params, e.Spec().Params, e.SetParams); err != nil {
+	all := make(map[string]Tensor, len(f.Params)+len(f.Buffers))
+	for k, v := range f.Params {
+		all[k] = v
+	}
+	for k, v := range f.Buffers {
+		all[k] = v
+	}
+	want := append(append([]graph.Param{}, e.Spec().Params...), e.BufferSpecs()...)
+	var extra []string
+	for name := range all {
+		if !slices.ContainsFunc(want, func(p graph.Param) bool { return p.Name == name }) {
+			extra = append(extra, name)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("modelfile: the file has %s %s, which the model does not", plural(len(extra), "tensor"), strings.Join(extra, ", "))
+	}
+	if err := applyGroup("parameter", all, e.Spec().Params, e.SetParams); err != nil {
 		return err
 	}
-	return applyGroup("buffer", f.Buffers, e.BufferSpecs(), e.SetBuffers)
+	return applyGroup("buffer", all, e.BufferSpecs(), e.SetBuffers)
+}
+
+func plural(n int, w string) string {
+	if n == 1 {
+		return w
+	}
+	return w + "s"
 }
 
 func applyGroup(what string, have map[string]Tensor, want []graph.Param, set func(map[string][]float64) error) error {
@@ -36,16 +63,6 @@ func applyGroup(what string, have map[string]Tensor, want []graph.Param, set fun
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("modelfile: the file has no %s %s", what, strings.Join(missing, ", "))
-	}
-	var extra []string
-	for name := range have {
-		if !slices.ContainsFunc(want, func(p graph.Param) bool { return p.Name == name }) {
-			extra = append(extra, name)
-		}
-	}
-	if len(extra) > 0 {
-		sort.Strings(extra)
-		return fmt.Errorf("modelfile: the file has %s %s, which the model does not", what, strings.Join(extra, ", "))
 	}
 	return set(vals)
 }

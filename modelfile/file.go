@@ -124,19 +124,39 @@ func New(m Arch, e *graph.Engine) *File {
 	return f
 }
 
-// Save writes f to path atomically (see WriteFile).
+// Save writes f to path atomically (see WriteFile): as safetensors when
+// the path ends in .safetensors, as JSON otherwise.
 func (f *File) Save(path string) error {
+	b, err := f.Encode(path)
+	if err != nil {
+		return err
+	}
+	return WriteFile(path, b)
+}
+
+// Encode renders f in the format Save would write to path.
+func (f *File) Encode(path string) ([]byte, error) {
+	if IsSafetensors(path) {
+		return f.EncodeSafetensors()
+	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return fmt.Errorf("modelfile: encoding %s: %w", path, err)
+		return nil, fmt.Errorf("modelfile: encoding %s: %w", path, err)
 	}
-	return WriteFile(path, append(b, '\n'))
+	return append(b, '\n'), nil
 }
 
 // Load reads and validates a model file: its size, format, version, every
 // tensor's shape against its values, and every count, before the model is
 // built.
+//
+// A .safetensors file is read as one: Descent's own, with its metadata,
+// or a bare PyTorch state_dict (File.Bare), whose architecture must come
+// from elsewhere.
 func Load(path string) (*File, error) {
+	if IsSafetensors(path) {
+		return loadSafetensors(path)
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("modelfile: %w", err)

@@ -175,9 +175,9 @@ func loadData(cmd *cobra.Command, path, name string, opt data.CSVOptions) (*data
 	case path != "":
 		return data.ReadCSV(path, opt)
 	case name != "":
-		return data.Builtin(name)
+		return data.Open(name)
 	}
 	return nil, fmt.Errorf("--data FILE or --dataset NAME is required")
 }
 
-func datasetNames() []string { return data.BuiltinNames() }
+func datasetNames() []string { return data.DatasetNames() }
