@@ -47,7 +47,7 @@ const (
 // frame. NaN and +Inf in Y count as "above the top": the line is drawn up to
 // the top edge at that sample's X, then broken. Values that cannot be placed
 // at all (non-finite X, -Inf, y ≤ 0 on a log axis) break the line.
-// len(xs) must equal len(ys).
+// len(xs) must equal len(ys); a nil xs means the indices 0, 1, ….
 func clipTrace(xs, ys []float64, b box, logY bool) trace {
 	var t trace
 	ty := func(y float64) float64 {
@@ -58,7 +58,8 @@ func clipTrace(xs, ys []float64, b box, logY bool) trace {
 	}
 	inv := func(y float64) float64 {
 		if logY {
-			return math.Pow(10, y)
+			// log₁₀ and back may round past the largest float.
+			return math.Min(math.Pow(10, y), math.MaxFloat64)
 		}
 		return y
 	}
@@ -68,14 +69,23 @@ func clipTrace(xs, ys []float64, b box, logY bool) trace {
 	}
 	inside := func(p pt) bool { return p.x >= b.xlo && p.x <= b.xhi && p.y >= lo && p.y <= hi }
 
+	// The pieces share one backing array, sized for the usual case (every
+	// sample kept, a few crossings added), so a long series is not copied
+	// again and again as its piece grows.
+	buf := make([]pt, 0, len(ys)+16)
+	start := 0
 	var cur []pt
 	flush := func() {
 		if len(cur) > 0 {
-			t.pieces = append(t.pieces, cur)
-			cur = nil
+			t.pieces = append(t.pieces, cur[:len(cur):len(cur)])
 		}
+		start = len(buf)
+		cur = buf[start:]
 	}
-	add := func(p pt) { cur = append(cur, pt{p.x, inv(p.y)}) }
+	add := func(p pt) {
+		buf = append(buf, pt{p.x, inv(p.y)})
+		cur = buf[start:]
+	}
 	// segment clips a→b, appending the visible part; it reports whether the
 	// visible part ends before b (the line left the box).
 	segment := func(a, c pt) (left bool, exit pt) {
@@ -104,7 +114,10 @@ func clipTrace(xs, ys []float64, b box, logY bool) trace {
 	last := gap
 	lastInside := false
 	for i := range ys {
-		x, y := xs[i], ys[i]
+		x, y := float64(i), ys[i]
+		if xs != nil {
+			x = xs[i]
+		}
 		k := point
 		switch {
 		case !isFinite(x):
@@ -170,6 +183,8 @@ func clipTrace(xs, ys []float64, b box, logY bool) trace {
 	return t
 }
 
+// lerp is a + t·(b − a), computed on halves so that b − a cannot overflow
+// for points near ±math.MaxFloat64.
 func lerp(a, b pt, t float64) pt {
 	if t == 0 {
 		return a
@@ -177,20 +192,23 @@ func lerp(a, b pt, t float64) pt {
 	if t == 1 {
 		return b
 	}
-	return pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)}
+	hx, hy := t*(b.x/2-a.x/2), t*(b.y/2-a.y/2)
+	return pt{a.x + hx + hx, a.y + hy + hy}
 }
 
 // liangBarsky returns the parameter interval [t0, t1] ⊆ [0, 1] of the
 // segment a→b inside the box [xlo, xhi]×[ylo, yhi], and false when none of it
-// is inside. Infinite bounds are allowed.
+// is inside. Infinite bounds are allowed. Differences are taken on halves
+// (the ratios q/p are unchanged), so coordinates near ±math.MaxFloat64 do
+// not overflow.
 //
 // Liang, Y. D. and Barsky, B. A., "A new concept and method for line clipping",
 // ACM Transactions on Graphics 3(1), 1984.
 func liangBarsky(a, b pt, xlo, xhi, ylo, yhi float64) (t0, t1 float64, ok bool) {
-	dx, dy := b.x-a.x, b.y-a.y
+	dx, dy := b.x/2-a.x/2, b.y/2-a.y/2
 	t0, t1 = 0, 1
 	for _, e := range [4]struct{ p, q float64 }{
-		{-dx, a.x - xlo}, {dx, xhi - a.x}, {-dy, a.y - ylo}, {dy, yhi - a.y},
+		{-dx, a.x/2 - xlo/2}, {dx, xhi/2 - a.x/2}, {-dy, a.y/2 - ylo/2}, {dy, yhi/2 - a.y/2},
 	} {
 		if e.p == 0 {
 			if e.q < 0 {

@@ -3,7 +3,6 @@ package plot
 import (
 	"image/color"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
@@ -74,8 +73,8 @@ const (
 func (b colorBar) width() vg.Length {
 	w := barGap + barStrip + barTick + 2
 	var lw vg.Length
-	for _, l := range b.levels {
-		lw = max(lw, b.style.Width(formatLevel(l)))
+	for _, s := range formatLevels(b.levels) {
+		lw = max(lw, b.style.Width(s))
 	}
 	w += lw
 	if b.caption != "" {
@@ -114,8 +113,7 @@ func (b colorBar) draw(c draw.Canvas) {
 	lab := b.style
 	lab.XAlign, lab.YAlign = draw.XLeft, draw.YCenter
 	var lw vg.Length
-	for k, l := range b.levels {
-		s := formatLevel(l)
+	for k, s := range formatLevels(b.levels) {
 		lw = max(lw, lab.Width(s))
 		if k%step != 0 {
 			continue
@@ -130,10 +128,4 @@ func (b colorBar) draw(c draw.Canvas) {
 		cap.XAlign, cap.YAlign = draw.XCenter, draw.YTop
 		c.FillText(cap, vg.Point{X: x1 + barTick + 2 + lw + 4, Y: (c.Min.Y + c.Max.Y) / 2}, b.caption)
 	}
-}
-
-// formatLevel writes a level with three significant digits.
-func formatLevel(v float64) string {
-	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
-	return formatTick(r)
 }

@@ -16,19 +16,23 @@ import (
 // contour lines, a colour bar keyed by level, and each descent path on top
 // (a line through its iterates, an open circle at the start and a filled
 // square at the end), and writes it to path (see Save). paths[i].X and Y are
-// the iterates' coordinates; there may be no paths.
+// the iterates' coordinates; there may be no paths. opt.Minima are drawn
+// as stars, with a legend entry "minimum".
 //
 // f is sampled on an opt.Resolution² grid. Levels are chosen by
 // opt.Spacing (log-spaced for a steep valley such as Rosenbrock's, linear
 // for a bumpy surface). Non-finite values of f are left blank. A path that
 // leaves xr × yr is clipped at the frame and marked "(clipped)", or
 // "(diverged, clipped)" if it ends outside or non-finite, with a triangle
-// where it left. Unless both opt.Width and opt.Height are set, the picture
-// keeps equal x and y scales.
+// where it left; a path longer than 16384 iterates is decimated keeping
+// each stretch's extremes. Unless both opt.Width and opt.Height are set,
+// the picture keeps equal x and y scales.
 //
-// Errors: nil f, a range that is not finite and increasing, f with no finite
-// value on the grid, a panic inside f (naming the point), a path that is
-// empty, lacks X, has X and Y of different lengths or no finite point, bad
+// Errors: nil f, a range that is not finite and increasing, a range too
+// narrow to sample (its width at most 10⁻⁹ of its magnitude, or below
+// 10⁻²⁸⁰) or so wide that its width overflows, f with no finite value on
+// the grid, a panic inside f (naming the point), a path that is empty,
+// lacks X, has X and Y of different lengths or no finite point, bad
 // options, a bad extension, or an unwritable path.
 func Contour(path string, f func(x, y float64) float64, xr, yr [2]float64, paths []Series, opt Options) (err error) {
 	defer recoverTo(&err, "contour")
@@ -37,17 +41,33 @@ func Contour(path string, f func(x, y float64) float64, xr, yr [2]float64, paths
 		return err
 	}
 	w, h := cp.size(opt)
-	return saveDrawing(path, w, h, opt.dpi(), cp.draw)
+	return saveDrawing(path, w, h, opt.dpi(), cp.fig.draw)
 }
 
-// contourPicture is the main plot plus its colour bar, and what was decided.
+// contourPicture is the figure (plot, colour bar, legend) and what was decided.
 type contourPicture struct {
+	fig     *figure
 	p       *plot.Plot
 	bar     colorBar
 	xr, yr  [2]float64
 	spacing LevelSpacing // the spacing used (never SpacingAuto)
 	traces  []trace
 	labels  []string
+	minima  []pt // the minima drawn
+}
+
+// checkRange validates a Contour range.
+func checkRange(name string, r [2]float64) error {
+	if !isFinite(r[0]) || !isFinite(r[1]) || !(r[0] < r[1]) {
+		return fmt.Errorf("plot: contour: %s must be finite with %s[0] < %s[1], got [%g, %g]", name, name, name, r[0], r[1])
+	}
+	if math.IsInf(r[1]-r[0], 0) {
+		return fmt.Errorf("plot: contour: %s = [%g, %g] is too wide: its width overflows float64", name, r[0], r[1])
+	}
+	if w, mag := r[1]-r[0], math.Max(math.Abs(r[0]), math.Abs(r[1])); w <= flatRel*mag || w < tinyAbs {
+		return fmt.Errorf("plot: contour: %s = [%.17g, %.17g] is too narrow to draw: its width must exceed 1e-9 of its magnitude and 1e-280", name, r[0], r[1])
+	}
+	return nil
 }
 
 func newContourPicture(f func(x, y float64) float64, xr, yr [2]float64, paths []Series, opt Options) (*contourPicture, error) {
@@ -57,13 +77,11 @@ func newContourPicture(f func(x, y float64) float64, xr, yr [2]float64, paths []
 	if f == nil {
 		return nil, fmt.Errorf("plot: contour: f is nil")
 	}
-	for _, r := range []struct {
-		name string
-		v    [2]float64
-	}{{"xr", xr}, {"yr", yr}} {
-		if !isFinite(r.v[0]) || !isFinite(r.v[1]) || !(r.v[0] < r.v[1]) {
-			return nil, fmt.Errorf("plot: contour: %s must be finite with %s[0] < %s[1], got [%g, %g]", r.name, r.name, r.name, r.v[0], r.v[1])
-		}
+	if err := checkRange("xr", xr); err != nil {
+		return nil, err
+	}
+	if err := checkRange("yr", yr); err != nil {
+		return nil, err
 	}
 	for i, s := range paths {
 		if err := s.check(i, true); err != nil {
@@ -87,16 +105,16 @@ func newContourPicture(f func(x, y float64) float64, xr, yr [2]float64, paths []
 	}
 	levels, spacing := chooseLevels(g.z, opt.levels(), opt.Spacing)
 
-	cp := &contourPicture{p: newPlot(opt), xr: xr, yr: yr, spacing: spacing}
-	p := cp.p
+	p := newPlot(opt)
+	cp := &contourPicture{fig: newFigure(p, opt), p: p, xr: xr, yr: yr, spacing: spacing}
 	cols := surfaceColors(len(levels) + 1)
 	hm := plotter.NewHeatMap(bands{g, levels}, colorList(cols))
 	hm.Max = math.Max(hm.Max, 1) // one band still gets its colour
 	hm.Rasterized = true
 	p.Add(unpadded{hm})
 	if len(levels) > 0 {
-		span := math.Max(zhi-zlo, 1)
-		ct := plotter.NewContour(newTamed(g, zlo-span, zhi+span), levels, nil)
+		span := math.Max(zhi/2-zlo/2, 1)
+		ct := plotter.NewContour(newTamed(g, clampFloat(zlo-span), clampFloat(zhi+span)), levels, nil)
 		ct.LineStyles = []draw.LineStyle{{Color: color.NRGBA{A: 0x60}, Width: vg.Points(0.5)}}
 		p.Add(unpadded{ct})
 		if g.hasNaN() {
@@ -106,33 +124,32 @@ func newContourPicture(f func(x, y float64) float64, xr, yr [2]float64, paths []
 		}
 	}
 	cp.bar = colorBar{colors: cols, levels: levels, caption: opt.ZLabel, style: p.Y.Tick.Label}
+	cp.fig.bar = &cp.bar
 
 	b := box{xr[0], xr[1], yr[0], yr[1]}
-	leg := &legendBox{pos: opt.Legend}
+	leg := cp.fig.leg
 	var halos, lines, marks []plot.Plotter
 	for i, s := range paths {
 		t := clipTrace(s.X, s.Y, b, false)
 		col := pathColor(i)
 		sty := draw.LineStyle{Color: col, Width: vg.Points(1.8)}
+		var polys [][]pt
 		for _, piece := range t.pieces {
-			if len(piece) < 2 {
-				continue
+			if len(piece) >= 2 {
+				polys = append(polys, decimate(piece))
 			}
-			halo, err := plotter.NewLine(xys(piece))
-			if err != nil {
-				return nil, fmt.Errorf("plot: contour: %s: %w", s.label(i), err)
-			}
-			halo.LineStyle = draw.LineStyle{Color: haloColor, Width: sty.Width + vg.Points(2)}
-			ln, _ := plotter.NewLine(xys(piece))
-			ln.LineStyle = sty
-			halos, lines = append(halos, halo), append(lines, ln)
-			leg.lines = append(leg.lines, piece)
 		}
+		halos = append(halos, polylines{polys, draw.LineStyle{Color: haloColor, Width: sty.Width + vg.Points(2)}})
+		lines = append(lines, polylines{polys, sty})
+		leg.lines = append(leg.lines, polys...)
 		var steps, ends []pt
 		for k, y := range s.Y {
 			q := pt{s.X[k], y}
 			if isFinite(q.x) && isFinite(q.y) && q.x >= b.xlo && q.x <= b.xhi && q.y >= b.ylo && q.y <= b.yhi {
 				steps = append(steps, q)
+				if len(steps) > maxStepMarks && k < len(s.Y)-1 {
+					break // only the count matters from here; the last is checked below
+				}
 			}
 		}
 		thumbs := []plot.Thumbnailer{lineThumb(sty)}
@@ -146,7 +163,7 @@ func newContourPicture(f func(x, y float64) float64, xr, yr [2]float64, paths []
 			ends = append(ends, q)
 		}
 		last := len(s.Y) - 1
-		if q := (pt{s.X[last], s.Y[last]}); !t.escaped && len(steps) > 0 && steps[len(steps)-1] == q {
+		if q := (pt{s.X[last], s.Y[last]}); !t.escaped && inBox(q, b) {
 			marks = append(marks, scatter([]pt{q}, endMarker(col)))
 			ends = append(ends, q)
 		}
@@ -155,26 +172,43 @@ func newContourPicture(f func(x, y float64) float64, xr, yr [2]float64, paths []
 			ends = append(ends, *t.exit)
 		}
 		leg.dots = append(leg.dots, ends...)
-		name := s.Name
-		if name == "" {
-			name = fmt.Sprintf("path %d", i+1)
-		}
+		name := s.legendName(fmt.Sprintf("path %d", i+1)) + t.suffix()
 		cp.traces = append(cp.traces, t)
-		cp.labels = append(cp.labels, name+t.suffix())
-		leg.add(name+t.suffix(), thumbs...)
+		cp.labels = append(cp.labels, name)
+		leg.add(name, thumbs...)
+	}
+	for _, m := range opt.Minima {
+		if q := (pt{m.X, m.Y}); inBox(q, b) {
+			cp.minima = append(cp.minima, q)
+		}
 	}
 	p.Add(halos...)
 	p.Add(lines...)
 	p.Add(marks...)
+	if len(cp.minima) > 0 {
+		p.Add(scatter(cp.minima, minimumMarker()))
+		leg.dots = append(leg.dots, cp.minima...)
+	}
 	if len(paths) > 0 {
 		ink := color.Gray{Y: 0x30}
 		leg.add("start", glyphThumb(startMarker(ink)))
 		leg.add("end", glyphThumb(endMarker(ink)))
-		p.Add(leg)
+	}
+	if len(cp.minima) > 0 {
+		name := "minimum"
+		if len(cp.minima) > 1 {
+			name = "minima"
+		}
+		leg.add(name, glyphThumb(minimumMarker()))
 	}
 	p.X.Min, p.X.Max = xr[0], xr[1]
 	p.Y.Min, p.Y.Max = yr[0], yr[1]
 	return cp, nil
+}
+
+// inBox reports whether q is finite and inside b (edges included).
+func inBox(q pt, b box) bool {
+	return isFinite(q.x) && isFinite(q.y) && q.x >= b.xlo && q.x <= b.xhi && q.y >= b.ylo && q.y <= b.yhi
 }
 
 // maxStepMarks is the most iterates a path may have and still get a dot per
@@ -202,13 +236,30 @@ func (u unpadded) Plot(c draw.Canvas, plt *plot.Plot) { u.p.Plot(c, plt) }
 
 // size returns the picture size: opt's, or 16 cm wide with the height that
 // makes one unit of x as long as one unit of y on the page (5–30 cm);
-// or, given only the height, the matching width (5–40 cm).
+// or, given only the height, the matching width (5–40 cm). When the
+// legend covers a path or marker in every corner at that size, it goes
+// outside and the size is worked out again for the narrower data area.
 func (cp *contourPicture) size(opt Options) (w, h vg.Length) {
 	if opt.Width != 0 && opt.Height != 0 {
 		return opt.size(0, 0)
 	}
+	cp.fig.legendMode = cornerOnly
+	w, h = cp.aspectSize(opt)
+	if cp.fig.leg.shown() && cp.fig.leg.pos == LegendAuto {
+		c := draw.Canvas{Canvas: new(recorder.Canvas), Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}
+		cp.fig.legendMode = autoPlace
+		if cp.fig.layout(c).at == LegendOutside {
+			cp.fig.legendMode = outsideOnly
+			w, h = cp.aspectSize(opt)
+		}
+	}
+	return w, h
+}
+
+// aspectSize is size for the figure's current legend placement.
+func (cp *contourPicture) aspectSize(opt Options) (w, h vg.Length) {
 	const trialCM = 12.0
-	xspan, yspan := cp.xr[1]-cp.xr[0], cp.yr[1]-cp.yr[0]
+	xspan, yspan := cp.xr[1]/2-cp.xr[0]/2, cp.yr[1]/2-cp.yr[0]/2
 	cm := vg.Centimeter
 	if opt.Height == 0 {
 		w, _ = opt.size(defaultWidthCM, 0)
@@ -224,28 +275,7 @@ func (cp *contourPicture) size(opt Options) (w, h vg.Length) {
 
 // dataSize is the size of the data area in a w × h picture.
 func (cp *contourPicture) dataSize(w, h vg.Length) (dw, dh vg.Length) {
-	c := draw.Canvas{Canvas: new(recorder.Canvas), Rectangle: vg.Rectangle{Max: vg.Point{X: w - cp.bar.width(), Y: h}}}
-	d := cp.p.DataCanvas(c)
+	c := draw.Canvas{Canvas: new(recorder.Canvas), Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}
+	d := cp.fig.layout(c).data
 	return d.Max.X - d.Min.X, d.Max.Y - d.Min.Y
-}
-
-// draw draws the plot and, to its right, the colour bar level with the data area.
-func (cp *contourPicture) draw(c draw.Canvas) {
-	c.SetColor(color.White)
-	var bg vg.Path
-	bg.Move(c.Min)
-	bg.Line(vg.Point{X: c.Max.X, Y: c.Min.Y})
-	bg.Line(c.Max)
-	bg.Line(vg.Point{X: c.Min.X, Y: c.Max.Y})
-	bg.Close()
-	c.Fill(bg)
-
-	main := c
-	main.Max.X -= cp.bar.width()
-	data := cp.p.DataCanvas(main)
-	cp.p.Draw(main)
-	cp.bar.draw(draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
-		Min: vg.Point{X: main.Max.X, Y: data.Min.Y},
-		Max: vg.Point{X: c.Max.X, Y: data.Max.Y},
-	}})
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 func TestContourWritesPNGAndSVG(t *testing.T) {
@@ -170,4 +172,32 @@ func TestContourErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContourLegendOutside: when paths run through every corner, the
+// legend goes right of the colour bar, covers no path, and the x and y
+// scales stay equal.
+func TestContourLegendOutside(t *testing.T) {
+	corners := []Series{
+		{Name: "diagonal", X: []float64{-5, 5}, Y: []float64{-5, 5}},
+		{Name: "anti-diagonal", X: []float64{-5, 5}, Y: []float64{5, -5}},
+	}
+	cp, err := newContourPicture(bumpy, [2]float64{-5, 5}, [2]float64{-5, 5}, corners, Options{Resolution: 21, Minima: []Point{{-1.3, 0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := cp.size(Options{})
+	c := draw.Canvas{Canvas: new(recorder.Canvas), Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}
+	l := cp.fig.layout(c)
+	if l.at != LegendOutside {
+		t.Fatalf("legend at %v, want outside", l.at)
+	}
+	if l.legend.Min.X < l.bar.Max.X || l.legend.Max.X > c.Max.X+0.01 {
+		t.Errorf("legend %v is not between the colour bar (ends %v) and the edge %v", l.legend, l.bar.Max.X, c.Max.X)
+	}
+	dw, dh := l.data.Max.X-l.data.Min.X, l.data.Max.Y-l.data.Min.Y
+	if r := float64(dw / dh); math.Abs(r-1) > 0.01 {
+		t.Errorf("data area %.1f×%.1f pt, x/y unit ratio %.3f, want 1", dw, dh, r)
+	}
+	assertClear(t, cp.fig, l)
 }

@@ -50,6 +50,63 @@ func ExampleLines() {
 	// plot: series "adam": X has 2 values but Y has 1
 }
 
+// A loss plot as `train --plot` draws it: the title names the run, the
+// epoch axis has whole-number ticks, a vertical line marks the epoch that
+// early stopping kept, and each legend entry carries its learning rate.
+func ExampleLines_earlyStopping() {
+	dir, _ := os.MkdirTemp("", "descent-plot")
+	defer os.RemoveAll(dir)
+
+	train := plot.Series{Name: "training loss"}
+	val := plot.Series{Name: "validation loss"}
+	for e := 1; e <= 30; e++ {
+		t := float64(e)
+		train.X, train.Y = append(train.X, t), append(train.Y, math.Exp(-t/5)+0.1)
+		val.X, val.Y = append(val.X, t), append(val.Y, math.Exp(-t/5)+0.15+0.0004*(t-20)*(t-20))
+	}
+	path := filepath.Join(dir, "loss.png")
+	err := plot.Lines(path, []plot.Series{train, val}, plot.Options{
+		Title:    "Loss by epoch",
+		Subtitle: "diabetes · mlp:64 · adam · lr 0.001",
+		XLabel:   "epoch", YLabel: "loss J",
+		IntegerX: true,
+		Marks:    []plot.Mark{{X: 20, Label: "early stop: best epoch 20"}},
+	})
+	fmt.Println(err, exists(path))
+
+	adam := plot.Series{Name: "adam", LR: 0.001, Y: []float64{1, 0.5, 0.2}}
+	sgd := plot.Series{Name: "sgd", LR: 0.1, Y: []float64{1, 0.7, 0.6}}
+	err = plot.Lines(filepath.Join(dir, "cmp.svg"), []plot.Series{adam, sgd}, plot.Options{IntegerX: true})
+	fmt.Println(err)
+
+	err = plot.Lines(path, []plot.Series{train}, plot.Options{Marks: []plot.Mark{{X: math.NaN()}}})
+	fmt.Println(err)
+	// Output:
+	// <nil> true
+	// <nil>
+	// plot: Options.Marks[0].X must be finite, got NaN
+}
+
+// Himmelblau's function has four minima; Options.Minima stars them and the
+// legend names them.
+func ExampleContour_minima() {
+	dir, _ := os.MkdirTemp("", "descent-plot")
+	defer os.RemoveAll(dir)
+
+	f := func(x, y float64) float64 { return math.Pow(x*x+y-11, 2) + math.Pow(x+y*y-7, 2) }
+	minima := []plot.Point{{X: 3, Y: 2}, {X: -2.805118, Y: 3.131312}, {X: -3.779310, Y: -3.283186}, {X: 3.584428, Y: -1.848126}}
+	path := filepath.Join(dir, "himmelblau.png")
+	err := plot.Contour(path, f, [2]float64{-5, 5}, [2]float64{-5, 5}, nil,
+		plot.Options{Title: "Himmelblau", XLabel: "x", YLabel: "y", Minima: minima, Resolution: 101})
+	fmt.Println(err, exists(path))
+
+	err = plot.Contour(path, f, [2]float64{1, 1.0000000000000002}, [2]float64{-5, 5}, nil, plot.Options{})
+	fmt.Println(err)
+	// Output:
+	// <nil> true
+	// plot: contour: xr = [1, 1.0000000000000002] is too narrow to draw: its width must exceed 1e-9 of its magnitude and 1e-280
+}
+
 // Gradient descent on Rosenbrock's function, drawn on its log-spaced contours.
 func ExampleContour() {
 	dir, _ := os.MkdirTemp("", "descent-plot")

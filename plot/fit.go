@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -22,23 +21,27 @@ import (
 // set, is the top instead. Clipped curves say so in the legend. Data points
 // that are not finite, above opt.YMax, or ≤ 0 with opt.LogY are left out.
 //
+// The axes span what is drawn; a flat range is padded so a constant sits
+// in the middle. More than 16384 data points or curve points are thinned
+// keeping each stretch's extremes (see decimate).
+//
 // Errors: empty data or curve, X and Y of different lengths, data or a curve
 // with no drawable point, bad options, a bad extension, or an unwritable path.
 func Fit(path string, data Series, curves []Series, opt Options) (err error) {
 	defer recoverTo(&err, "fit")
-	p, _, err := fitPlot(data, curves, opt)
+	f, _, err := fitFigure(data, curves, opt)
 	if err != nil {
 		return err
 	}
 	w, h := opt.size(defaultWidthCM, defaultHeightCM)
-	return saveDrawing(path, w, h, opt.dpi(), p.Draw)
+	return saveDrawing(path, w, h, opt.dpi(), f.draw)
 }
 
 // dataColor is the colour of the data dots: neutral, so curves stand out.
 var dataColor = color.NRGBA{R: 0x40, G: 0x40, B: 0x40, A: 0xB0}
 
-// fitPlot builds the Fit picture and returns the curves' legend labels.
-func fitPlot(data Series, curves []Series, opt Options) (*plot.Plot, []string, error) {
+// fitFigure builds the Fit picture and returns the curves' legend labels.
+func fitFigure(data Series, curves []Series, opt Options) (*figure, []string, error) {
 	if err := opt.check(); err != nil {
 		return nil, nil, err
 	}
@@ -81,7 +84,7 @@ func fitPlot(data Series, curves []Series, opt Options) (*plot.Plot, []string, e
 		d := math.Max((h-l)/2, 0.5)
 		b.ylo, b.yhi = math.Pow(10, l-d), math.Pow(10, h+d)
 	} else {
-		d := (hi - lo) / 2
+		d := hi/2 - lo/2 // half the span, finite even near ±MaxFloat64
 		if d == 0 {
 			d = math.Max(math.Abs(hi)/2, 1)
 		}
@@ -93,14 +96,16 @@ func fitPlot(data Series, curves []Series, opt Options) (*plot.Plot, []string, e
 
 	p := newPlot(opt)
 	addGrid(p)
-	leg := &legendBox{pos: opt.Legend, dots: dots}
-	sc, err := plotter.NewScatter(xys(dots))
-	if err != nil {
-		return nil, nil, fmt.Errorf("plot: %s: %w", data.label(0), err)
+	f := newFigure(p, opt)
+	leg := f.leg
+	ext := emptyExtent()
+	dots = decimate(dots)
+	for _, q := range dots {
+		ext.add(q.x, q.y)
 	}
+	leg.dots = dots
 	dotStyle := draw.GlyphStyle{Color: dataColor, Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
-	sc.GlyphStyle = dotStyle
-	p.Add(sc)
+	p.Add(&plotter.Scatter{XYs: xys(dots), GlyphStyle: dotStyle})
 	leg.add(data.Name, glyphThumb(dotStyle))
 
 	labels := make([]string, len(curves))
@@ -108,32 +113,30 @@ func fitPlot(data Series, curves []Series, opt Options) (*plot.Plot, []string, e
 		xs, ys := sortedByX(c.xs(), c.Y)
 		t := clipTrace(xs, ys, b, opt.LogY)
 		sty := lineStyle(i+1, vg.Points(2))
+		var polys [][]pt
 		for _, piece := range t.pieces {
 			if len(piece) < 2 {
 				continue
 			}
-			ln, err := plotter.NewLine(xys(piece))
-			if err != nil {
-				return nil, nil, fmt.Errorf("plot: %s: %w", c.label(i), err)
+			piece = decimate(piece)
+			for _, q := range piece {
+				ext.add(q.x, q.y)
 			}
-			ln.LineStyle = sty
-			p.Add(ln)
-			leg.lines = append(leg.lines, piece)
+			polys = append(polys, piece)
 		}
-		name := c.Name
-		if name == "" {
-			name = fmt.Sprintf("curve %d", i+1)
-		}
+		p.Add(polylines{polys, sty})
+		leg.lines = append(leg.lines, polys...)
 		// A fitted curve leaving the frame is not "diverged"; only say clipped.
-		labels[i] = name
+		labels[i] = c.legendName(fmt.Sprintf("curve %d", i+1))
 		if t.clipped || t.escaped {
 			labels[i] += " (clipped)"
 		}
 		leg.add(labels[i], lineThumb(sty))
 	}
-	fixLogRange(p, opt.LogY)
-	p.Add(leg)
-	return p, labels, nil
+	p.X.Min, p.X.Max = axisRange(ext.xlo, ext.xhi, false, opt.IntegerX, false, false)
+	p.Y.Min, p.Y.Max = axisRange(ext.ylo, ext.yhi, opt.LogY, false, false, false)
+	safeScales(p)
+	return f, labels, nil
 }
 
 // sortedByX returns copies of xs and ys ordered by x (stable), without the

@@ -32,10 +32,11 @@ func TestFitFraming(t *testing.T) {
 		{Name: "overshoots", X: []float64{0, 1.5, 3}, Y: []float64{0, 1e6, 9}},
 		{X: []float64{0, 3}, Y: []float64{1, 2}},
 	}
-	p, labels, err := fitPlot(data, curves, Options{})
+	f, labels, err := fitFigure(data, curves, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	p := f.p
 	want := []string{"good", "overshoots (clipped)", "curve 3"}
 	for i := range want {
 		if labels[i] != want[i] {

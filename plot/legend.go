@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -15,12 +16,13 @@ type LegendPosition int
 
 // Legend positions. The corner positions are inside the data area.
 const (
-	LegendAuto        LegendPosition = iota // the corner that hides the fewest drawn points
+	LegendAuto        LegendPosition = iota // a corner that covers no data, else LegendOutside
 	LegendTopRight                          // top right corner
 	LegendTopLeft                           // top left corner
 	LegendBottomRight                       // bottom right corner
 	LegendBottomLeft                        // bottom left corner
 	LegendNone                              // no legend
+	LegendOutside                           // to the right of the plot, outside the data area
 )
 
 // String returns the position's name, e.g. "top right".
@@ -38,6 +40,8 @@ func (p LegendPosition) String() string {
 		return "bottom left"
 	case LegendNone:
 		return "none"
+	case LegendOutside:
+		return "outside"
 	}
 	return fmt.Sprintf("LegendPosition(%d)", int(p))
 }
@@ -52,26 +56,24 @@ type legendEntry struct {
 	thumbs []plot.Thumbnailer
 }
 
-// legendBox is a plot.Plotter that draws the legend on a translucent white
-// box in a corner of the data area. Under LegendAuto it scores each corner
-// by how much of the drawn lines and dots the box would cover, and takes the
-// lowest (the first in corners on a tie). Add it last so it is drawn on top.
+// legendBox is the legend: its entries, and what it must not cover (the
+// drawn lines, points and marks). The figure places it (see place) and
+// draws it on a translucent white box, on top of everything else.
 type legendBox struct {
 	pos     LegendPosition
 	entries []legendEntry
-	lines   [][]pt // drawn polylines to keep clear of, in data coordinates
-	dots    []pt   // drawn points to keep clear of
+	lines   [][]pt     // drawn polylines to keep clear of, in data coordinates
+	dots    []pt       // drawn points to keep clear of
+	marks   *markLines // drawn marks to keep clear of; nil if none
+	style   text.Style
 
-	chosen LegendPosition // the corner used by the last Plot call
+	chosen LegendPosition // where the last layout put it
 }
-
-var _ plot.Plotter = (*legendBox)(nil)
 
 const (
 	legendPad    = vg.Length(4) // inside the box
 	legendMargin = vg.Length(5) // between the box and the data area's edge
-	sampleStep   = vg.Length(2) // spacing of the samples taken along lines when scoring
-	dotWeight    = 4            // a covered dot counts as this many line samples
+	legendThumb  = vg.Length(22)
 )
 
 var (
@@ -83,46 +85,48 @@ func (l *legendBox) add(name string, thumbs ...plot.Thumbnailer) {
 	l.entries = append(l.entries, legendEntry{name, thumbs})
 }
 
-// Plot implements plot.Plotter.
-func (l *legendBox) Plot(c draw.Canvas, plt *plot.Plot) {
-	if l.pos == LegendNone || len(l.entries) == 0 {
-		return
-	}
+// shown reports whether the legend is drawn at all.
+func (l *legendBox) shown() bool {
+	return l != nil && l.pos != LegendNone && len(l.entries) > 0
+}
+
+// legend builds gonum's legend of the entries.
+func (l *legendBox) legend() plot.Legend {
 	lg := plot.NewLegend()
-	lg.TextStyle = plt.Legend.TextStyle
-	lg.ThumbnailWidth = vg.Points(22)
+	lg.TextStyle = l.style
+	lg.ThumbnailWidth = legendThumb
 	lg.Padding = vg.Points(2)
 	lg.Top, lg.Left = true, true
 	for _, e := range l.entries {
 		lg.Add(e.name, e.thumbs...)
 	}
-	size := lg.Rectangle(c).Size()
+	return lg
+}
+
+// size is the size of the legend box, padding included.
+func (l *legendBox) size() vg.Point {
+	lg := l.legend()
+	// Rectangle only measures; any canvas larger than the legend will do.
+	size := lg.Rectangle(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: 1e4, Y: 1e4}}}).Size()
 	size.Y += lg.TextStyle.FontExtents().Descent
 	size.X += 2 * legendPad
 	size.Y += 2 * legendPad
+	return size
+}
 
-	pos := l.pos
-	if pos == LegendAuto {
-		pos = l.best(c, plt, size)
-	}
-	l.chosen = pos
-	r := cornerRect(c.Rectangle, pos, size)
-
-	var path vg.Path
-	path.Move(r.Min)
-	path.Line(vg.Point{X: r.Max.X, Y: r.Min.Y})
-	path.Line(r.Max)
-	path.Line(vg.Point{X: r.Min.X, Y: r.Max.Y})
-	path.Close()
-	c.SetColor(legendFill)
-	c.Fill(path)
-	c.SetLineStyle(draw.LineStyle{Color: legendBorder, Width: vg.Points(0.5)})
-	c.Stroke(path)
-
-	inner := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+// drawAt draws the legend in the box r.
+func (l *legendBox) drawAt(c vg.Canvas, r vg.Rectangle) {
+	dc := draw.Canvas{Canvas: c, Rectangle: r}
+	path := r.Path()
+	dc.SetColor(legendFill)
+	dc.Fill(path)
+	dc.SetLineStyle(draw.LineStyle{Color: legendBorder, Width: vg.Points(0.5)})
+	dc.Stroke(path)
+	inner := draw.Canvas{Canvas: c, Rectangle: vg.Rectangle{
 		Min: vg.Point{X: r.Min.X + legendPad, Y: r.Min.Y + legendPad},
 		Max: vg.Point{X: r.Max.X - legendPad, Y: r.Max.Y - legendPad},
 	}}
+	lg := l.legend()
 	lg.Draw(inner)
 }
 
@@ -145,52 +149,65 @@ func cornerRect(area vg.Rectangle, pos LegendPosition, size vg.Point) vg.Rectang
 	return r
 }
 
-// best returns the corner whose box covers the least of what is drawn.
-func (l *legendBox) best(c draw.Canvas, plt *plot.Plot, size vg.Point) LegendPosition {
-	trX, trY := plt.Transforms(&c)
-	at := func(p pt) (vg.Point, bool) {
-		q := vg.Point{X: trX(p.x), Y: trY(p.y)}
-		ok := !math.IsNaN(float64(q.X)) && !math.IsNaN(float64(q.Y)) &&
-			!math.IsInf(float64(q.X), 0) && !math.IsInf(float64(q.Y), 0)
-		return q, ok
-	}
-	best, bestScore := corners[0], math.Inf(1)
+// best returns the corner of the data area whose box covers the fewest
+// drawn segments, points and marks (the first in corners on a tie), and
+// how many it covers.
+func (l *legendBox) best(data draw.Canvas, plt *plot.Plot, size vg.Point) (LegendPosition, int) {
+	best, bestScore := corners[0], math.MaxInt
 	for _, pos := range corners {
-		r := cornerRect(c.Rectangle, pos, size)
-		// Grow the box over its margin: a line just outside the border, or
-		// running along the frame, still crowds the text.
-		g := legendMargin + sampleStep
-		r.Min.X, r.Min.Y = r.Min.X-g, r.Min.Y-g
-		r.Max.X, r.Max.Y = r.Max.X+g, r.Max.Y+g
-		in := func(q vg.Point) bool {
-			return q.X >= r.Min.X && q.X <= r.Max.X && q.Y >= r.Min.Y && q.Y <= r.Max.Y
-		}
-		score := 0.0
-		for _, line := range l.lines {
-			for i := 1; i < len(line); i++ {
-				a, ok1 := at(line[i-1])
-				b, ok2 := at(line[i])
-				if !ok1 || !ok2 {
-					continue
-				}
-				n := int(math.Ceil(float64(math.Hypot(float64(b.X-a.X), float64(b.Y-a.Y))) / float64(sampleStep)))
-				n = max(1, min(n, 10000))
-				for k := 0; k <= n; k++ {
-					f := vg.Length(float64(k) / float64(n))
-					if in(vg.Point{X: a.X + f*(b.X-a.X), Y: a.Y + f*(b.Y-a.Y)}) {
-						score++
-					}
-				}
-			}
-		}
-		for _, d := range l.dots {
-			if q, ok := at(d); ok && in(q) {
-				score += dotWeight
-			}
-		}
-		if score < bestScore {
-			best, bestScore = pos, score
+		if s := l.covered(data, plt, cornerRect(data.Rectangle, pos, size)); s < bestScore {
+			best, bestScore = pos, s
 		}
 	}
-	return best
+	return best, bestScore
+}
+
+// covered counts what the legend box r would cover in the data area: line
+// segments that cross it, points inside it, mark lines and mark labels
+// that meet it. The box is grown by legendMargin first: a line that runs
+// just outside the border still crowds the text.
+func (l *legendBox) covered(data draw.Canvas, plt *plot.Plot, r vg.Rectangle) int {
+	trX, trY := plt.Transforms(&data)
+	at := func(p pt) (pt, bool) {
+		q := pt{float64(trX(p.x)), float64(trY(p.y))}
+		return q, isFinite(q.x) && isFinite(q.y)
+	}
+	g := float64(legendMargin)
+	xlo, xhi := float64(r.Min.X)-g, float64(r.Max.X)+g
+	ylo, yhi := float64(r.Min.Y)-g, float64(r.Max.Y)+g
+	crosses := func(a, b pt) bool {
+		t0, t1, ok := liangBarsky(a, b, xlo, xhi, ylo, yhi)
+		return ok && t0 <= t1
+	}
+	n := 0
+	for _, line := range l.lines {
+		prev, okPrev := pt{}, false
+		for i, p := range line {
+			q, ok := at(p)
+			if ok && okPrev && crosses(prev, q) {
+				n++
+			} else if ok && len(line) == 1 && i == 0 && crosses(q, q) {
+				n++
+			}
+			prev, okPrev = q, ok
+		}
+	}
+	for _, d := range l.dots {
+		if q, ok := at(d); ok && crosses(q, q) {
+			n++
+		}
+	}
+	if l.marks != nil {
+		for _, m := range l.marks.placed(data, plt) {
+			x := float64(m.x)
+			if crosses(pt{x, float64(data.Min.Y)}, pt{x, float64(data.Max.Y)}) {
+				n++
+			}
+			if m.label.Max.X >= vg.Length(xlo) && m.label.Min.X <= vg.Length(xhi) &&
+				m.label.Max.Y >= vg.Length(ylo) && m.label.Min.Y <= vg.Length(yhi) && m.text != "" {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -64,9 +64,16 @@ func chooseLevels(zs []float64, n int, s LevelSpacing) ([]float64, LevelSpacing)
 	}
 	sort.Float64s(v)
 	lo, hi := v[0], v[len(v)-1]
-	span := hi - lo
-	if !(span > 0) || math.IsInf(span, 0) {
+	half := hi/2 - lo/2 // half the span: finite even when hi − lo overflows
+	if !(half > 0) || 2*half <= flatRel*math.Max(math.Abs(lo), math.Abs(hi)) || 2*half < tinyAbs {
+		// Constant, or constant to 9 significant digits: no level could be
+		// labelled apart from its neighbours.
 		return nil, s
+	}
+	span := hi - lo
+	if math.IsInf(span, 0) {
+		// Values near ±1.8e308: only linear levels are computed on halves.
+		return linearLevels(lo, hi, n), SpacingLinear
 	}
 	if s == SpacingAuto {
 		s = SpacingLinear
@@ -107,18 +114,29 @@ func chooseLevels(zs []float64, n int, s LevelSpacing) ([]float64, LevelSpacing)
 
 // linearLevels returns the multiples of the smallest round step
 // (1, 2, 2.5 or 5 × 10ᵏ) of which at most n lie strictly inside (lo, hi).
+// The multiples are counted before any is made, so a range of a few ulps
+// (where k·step + step rounds back to k·step) cannot loop forever.
 func linearLevels(lo, hi float64, n int) []float64 {
-	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/float64(n+1))))
+	half := hi/2 - lo/2
+	if !(half > 0) || half < minSpan || half*2 <= flatRel*math.Max(math.Abs(lo), math.Abs(hi)) {
+		return nil
+	}
+	mag := math.Pow10(int(math.Floor(math.Log10(half) + math.Log10(2) - math.Log10(float64(n+1)))))
 	for _, m := range []float64{1, 2, 2.5, 5, 10, 20, 25, 50, 100} {
 		step := m * mag
+		if math.IsInf(step, 0) {
+			break
+		}
 		first := math.Floor(lo/step) + 1
 		last := math.Ceil(hi/step) - 1
 		if last-first+1 > float64(n) {
 			continue
 		}
 		var out []float64
-		for k := first; k <= last; k++ {
-			out = append(out, k*step)
+		for _, v := range multiples(first, last, step, lo, hi, false) {
+			if v > lo && v < hi {
+				out = append(out, v)
+			}
 		}
 		return out
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"testing"
+	"time"
 )
 
 func gridValues(t *testing.T, f func(x, y float64) float64, xr, yr [2]float64, n int) []float64 {
@@ -119,4 +120,26 @@ func TestChooseLevelsLogOffset(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("levels = %v, want %v", got, want)
 	}
+}
+
+// TestChooseLevelsExtremes: a surface spanning a few ulps gets no levels
+// (and returns at once: the old loop added 1 to a float above 2⁵³ forever);
+// one spanning ±1.7e308 gets linear levels although max − min overflows.
+func TestChooseLevelsExtremes(t *testing.T) {
+	within(t, 5*time.Second, "chooseLevels on a few ulps", func() {
+		for _, sp := range []LevelSpacing{SpacingAuto, SpacingLinear, SpacingLog, SpacingQuantile} {
+			if got, _ := chooseLevels([]float64{1, 1.0000000000000002, 1.0000000000000004}, 12, sp); len(got) != 0 {
+				t.Errorf("%v: levels %v on a surface of a few ulps", sp, got)
+			}
+		}
+		if got := linearLevels(1e17, 1e17+64, 12); len(got) > 12 {
+			t.Errorf("linearLevels on a few ulps at 1e17: %d levels", len(got))
+		}
+	})
+	zs := []float64{-1.7e308, -1e308, 0, 1e308, 1.7e308}
+	levels, sp := chooseLevels(zs, 12, SpacingAuto)
+	if sp != SpacingLinear {
+		t.Errorf("spacing %v, want linear", sp)
+	}
+	checkLevels(t, zs, levels, 12)
 }

@@ -14,7 +14,7 @@ const divergeFactor = 1e3
 // clipping). Otherwise the top is set from the series that did not explode:
 // their largest value plus 30% of their span (in log₁₀ units on a log axis),
 // so that the exploding curves visibly leave through the top. When every
-// series explodes, the top is 10 × s.
+// series explodes, the top is 10 × s. The top never exceeds math.MaxFloat64.
 func autoTop(ys [][]float64, logY bool) float64 {
 	ok := func(y float64) bool { return isFinite(y) && (!logY || y > 0) }
 	scale := 0.0
@@ -53,17 +53,17 @@ func autoTop(ys [][]float64, logY bool) float64 {
 		return math.Inf(1)
 	case math.IsInf(hi, -1): // every series exploded
 		if scale > 0 {
-			return 10 * scale
+			return clampFloat(10 * scale)
 		}
 		return math.Inf(1)
 	case logY:
 		span := math.Max(math.Log10(hi)-math.Log10(lo), 1)
-		return math.Pow(10, math.Log10(hi)+0.3*span)
+		return clampFloat(math.Pow(10, math.Log10(hi)+0.3*span))
 	default:
-		span := hi - lo
-		if span == 0 {
-			span = math.Max(math.Abs(hi), 1)
+		half := hi/2 - lo/2 // half the span, finite even near ±MaxFloat64
+		if half == 0 {
+			half = math.Max(math.Abs(hi), 1) / 2
 		}
-		return hi + 0.3*span
+		return clampFloat(hi + 0.6*half)
 	}
 }

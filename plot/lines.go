@@ -19,17 +19,24 @@ import (
 // calls it "(diverged, clipped)". NaN and +Inf count as "above the top".
 // With opt.LogY, values ≤ 0 are left out of their curve.
 //
+// The Y axis leaves 5% of the data's span free below the curves (and above
+// them, unless the top is clipped), so no curve runs along the frame; a
+// flat curve, one that learned nothing, is drawn across the middle. A
+// series longer than 16384 points is decimated keeping each stretch's
+// extremes (see decimate), so spikes stay visible. opt.Marks draws
+// labelled vertical lines, e.g. at the early-stopping epoch.
+//
 // Errors: no series, an empty series, X and Y of different lengths, a series
 // with no finite point (no positive one with LogY), bad options, a bad
 // extension, or an unwritable path.
 func Lines(path string, series []Series, opt Options) (err error) {
 	defer recoverTo(&err, "lines")
-	p, _, err := linesPlot(series, opt)
+	f, err := linesFigure(series, opt)
 	if err != nil {
 		return err
 	}
 	w, h := opt.size(defaultWidthCM, defaultHeightCM)
-	return saveDrawing(path, w, h, opt.dpi(), p.Draw)
+	return saveDrawing(path, w, h, opt.dpi(), f.draw)
 }
 
 // lineLayout is what Lines decided before drawing: the clip height, and per
@@ -65,87 +72,107 @@ func layoutLines(series []Series, opt Options) (lineLayout, error) {
 	b := unbounded
 	b.yhi = l.top
 	for i, s := range series {
-		t := clipTrace(s.xs(), s.Y, b, opt.LogY)
-		name := s.Name
-		if name == "" {
-			name = fmt.Sprintf("series %d", i+1)
+		t := clipTrace(s.X, s.Y, b, opt.LogY)
+		for k, piece := range t.pieces {
+			t.pieces[k] = decimate(piece)
 		}
 		l.traces = append(l.traces, t)
-		l.labels = append(l.labels, name+t.suffix())
+		l.labels = append(l.labels, s.legendName(fmt.Sprintf("series %d", i+1))+t.suffix())
 	}
 	return l, nil
 }
 
-// linesPlot builds the Lines picture; the legend is returned for tests
-// (it is nil when no legend is drawn).
-func linesPlot(series []Series, opt Options) (*plot.Plot, *legendBox, error) {
+// linesFigure builds the Lines picture. Its legend is nil when there is
+// nothing to name (one unnamed series).
+func linesFigure(series []Series, opt Options) (*figure, error) {
 	l, err := layoutLines(series, opt)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	p := newPlot(opt)
 	addGrid(p)
-	leg := &legendBox{pos: opt.Legend}
+	f := newFigure(p, opt)
+	leg := f.leg
 	showLegend := len(series) > 1
+	ext := emptyExtent()
 	for i, t := range l.traces {
 		sty := lineStyle(i, vg.Points(1.6))
-		if series[i].Name != "" || t.suffix() != "" {
+		if series[i].Name != "" || series[i].LR > 0 || t.suffix() != "" {
 			showLegend = true
 		}
+		var polys [][]pt
+		var lone []pt
 		for _, piece := range t.pieces {
+			for _, q := range piece {
+				ext.add(q.x, q.y)
+			}
 			if len(piece) == 1 {
-				sc, err := plotter.NewScatter(xys(piece))
-				if err != nil {
-					return nil, nil, fmt.Errorf("plot: %s: %w", series[i].label(i), err)
-				}
-				sc.GlyphStyle = stepMarker(sty.Color)
-				sc.GlyphStyle.Radius = sty.Width * 1.2
-				p.Add(sc)
-				leg.dots = append(leg.dots, piece[0])
-				continue
+				lone = append(lone, piece[0])
+			} else {
+				polys = append(polys, piece)
 			}
-			ln, err := plotter.NewLine(xys(piece))
-			if err != nil {
-				return nil, nil, fmt.Errorf("plot: %s: %w", series[i].label(i), err)
-			}
-			ln.LineStyle = sty
-			p.Add(ln)
-			leg.lines = append(leg.lines, piece)
+		}
+		if len(polys) > 0 {
+			p.Add(polylines{polys, sty})
+			leg.lines = append(leg.lines, polys...)
+		}
+		if len(lone) > 0 {
+			lone = decimate(lone)
+			g := stepMarker(sty.Color)
+			g.Radius = sty.Width * 1.2
+			p.Add(&plotter.Scatter{XYs: xys(lone), GlyphStyle: g})
+			leg.dots = append(leg.dots, lone...)
 		}
 		thumbs := []plot.Thumbnailer{lineThumb(sty)}
 		if t.exit != nil {
-			sc, err := plotter.NewScatter(xys([]pt{*t.exit}))
-			if err != nil {
-				return nil, nil, fmt.Errorf("plot: %s: %w", series[i].label(i), err)
-			}
-			sc.GlyphStyle = exitMarker(sty.Color)
-			p.Add(sc)
+			ext.add(t.exit.x, t.exit.y)
+			p.Add(&plotter.Scatter{XYs: xys([]pt{*t.exit}), GlyphStyle: exitMarker(sty.Color)})
 			leg.dots = append(leg.dots, *t.exit)
 			thumbs = append(thumbs, glyphThumb(exitMarker(sty.Color)))
 		}
 		leg.add(l.labels[i], thumbs...)
 	}
-	if math.IsInf(p.Y.Min, 1) && !math.IsInf(l.top, 1) {
+	if !ext.hasX() { // nothing drawn: every value is above YMax
+		for _, s := range series {
+			for _, x := range s.xs() {
+				ext.add(x, math.NaN())
+			}
+		}
+	}
+	for _, m := range opt.Marks {
+		ext.add(m.X, math.NaN())
+	}
+	p.X.Min, p.X.Max = axisRange(ext.xlo, ext.xhi, false, opt.IntegerX, false, false)
+	switch {
+	case !ext.hasY():
 		// Everything is above YMax: show the empty band below it, not a broken axis.
 		p.Y.Min, p.Y.Max = l.top-math.Max(math.Abs(l.top), 1), l.top
 		if opt.LogY {
 			p.Y.Min = l.top / 10
 		}
+	case math.IsInf(l.top, 1):
+		p.Y.Min, p.Y.Max = axisRange(ext.ylo, ext.yhi, opt.LogY, false, true, true)
+	default:
+		// The top is the clip line: curves leave through it, so it is not padded.
+		p.Y.Min, p.Y.Max = axisRange(ext.ylo, math.Max(ext.yhi, l.top), opt.LogY, false, true, false)
 	}
-	fixLogRange(p, opt.LogY)
+	if !(p.Y.Min < p.Y.Max) || !isFinite(p.Y.Min) || !isFinite(p.Y.Max) || (opt.LogY && !(p.Y.Min > 0)) {
+		p.Y.Min, p.Y.Max = 0, 1 // unreachable by construction; a drawable frame whatever happens
+		if opt.LogY {
+			p.Y.Min, p.Y.Max = 1, 10
+		}
+	}
+	safeScales(p)
+	if len(opt.Marks) > 0 {
+		ml := &markLines{marks: opt.Marks, style: p.Legend.TextStyle}
+		ml.style.Font = fontSize(sans, tickSize)
+		p.Add(ml)
+		leg.marks = ml
+	}
 	if !showLegend {
-		return p, nil, nil
+		f.leg = nil
 	}
-	p.Add(leg)
-	return p, leg, nil
-}
-
-// fixLogRange keeps a log axis drawable when every value is the same.
-func fixLogRange(p *plot.Plot, logY bool) {
-	if logY && p.Y.Min == p.Y.Max && p.Y.Min > 0 {
-		p.Y.Min /= 2
-		p.Y.Max *= 2
-	}
+	return f, nil
 }
 
 // xys converts points to gonum's plotter.XYs.

@@ -98,10 +98,11 @@ func TestLinesLogScaleWithZeros(t *testing.T) {
 	}
 	// Everything above an explicit YMax: an empty but well-formed picture.
 	for _, logY := range []bool{false, true} {
-		p, _, err := linesPlot([]Series{{Name: "high", Y: []float64{1, 2, 3}}}, Options{LogY: logY, YMax: 0.1})
+		f, err := linesFigure([]Series{{Name: "high", Y: []float64{1, 2, 3}}}, Options{LogY: logY, YMax: 0.1})
 		if err != nil {
 			t.Fatal(err)
 		}
+		p := f.p
 		if !(p.Y.Max == 0.1 && p.Y.Min > 0 == logY && p.Y.Min < 0.1) {
 			t.Errorf("logY=%v: y range [%v, %v], want below 0.1", logY, p.Y.Min, p.Y.Max)
 		}
@@ -148,7 +149,7 @@ func TestLinesErrors(t *testing.T) {
 		{"negative YMax on log axis", png, []Series{{Y: []float64{1}}}, Options{LogY: true, YMax: -1},
 			"plot: Options.YMax must be > 0 with LogY (0 = automatic), got -1"},
 		{"bad legend position", png, []Series{{Y: []float64{1}}}, Options{Legend: 42},
-			"plot: Options.Legend must be one of LegendAuto..LegendNone, got 42"},
+			"plot: Options.Legend must be one of LegendAuto..LegendOutside, got 42"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

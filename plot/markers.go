@@ -67,3 +67,49 @@ func exitMarker(col color.Color) draw.GlyphStyle {
 func stepMarker(col color.Color) draw.GlyphStyle {
 	return draw.GlyphStyle{Color: col, Radius: vg.Points(1.7), Shape: draw.CircleGlyph{}}
 }
+
+// starGlyph draws a five-pointed star with a dark outline over a white
+// halo: the known minimum of a surface, unlike any path marker.
+type starGlyph struct{}
+
+var _ draw.GlyphDrawer = starGlyph{}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (starGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, p vg.Point) {
+	star := func(r vg.Length) vg.Path {
+		var pa vg.Path
+		for k := range 10 {
+			rk := r
+			if k%2 == 1 {
+				rk = r * 0.45
+			}
+			a := math.Pi/2 + float64(k)*math.Pi/5
+			q := vg.Point{X: p.X + rk*vg.Length(math.Cos(a)), Y: p.Y + rk*vg.Length(math.Sin(a))}
+			if k == 0 {
+				pa.Move(q)
+			} else {
+				pa.Line(q)
+			}
+		}
+		pa.Close()
+		return pa
+	}
+	c.SetLineStyle(draw.LineStyle{Color: haloColor, Width: vg.Points(3)})
+	c.Stroke(star(sty.Radius))
+	c.SetColor(sty.Color)
+	c.Fill(star(sty.Radius))
+	c.SetLineStyle(draw.LineStyle{Color: minimumEdge, Width: vg.Points(1)})
+	c.Stroke(star(sty.Radius))
+}
+
+// minimumFill is the Okabe–Ito yellow, left out of the line palette
+// (too pale for a line on white) but bright on the contour bands, with
+// minimumEdge outlining it.
+var (
+	minimumFill color.Color = color.RGBA{0xF0, 0xE4, 0x42, 0xFF}
+	minimumEdge color.Color = color.Black
+)
+
+func minimumMarker() draw.GlyphStyle {
+	return draw.GlyphStyle{Color: minimumFill, Radius: vg.Points(7), Shape: starGlyph{}}
+}

@@ -10,8 +10,28 @@ import (
 // Options style one picture. The zero value is a sensible default for every field.
 type Options struct {
 	// Title, XLabel and YLabel are drawn above the plot and along the axes.
-	// Empty strings draw nothing.
+	// Empty strings draw nothing. A title too wide for the picture wraps
+	// at spaces.
 	Title, XLabel, YLabel string
+
+	// Subtitle is a second, smaller line under the title, e.g. the data,
+	// model, optimizer and learning rate of a loss curve
+	// ("diabetes · mlp:64 · adam · lr 0.001"). Empty draws nothing.
+	Subtitle string
+
+	// IntegerX puts ticks only at whole numbers on the X axis, for
+	// epochs and steps (no "2.5 epochs"). Lines and Fit honour it.
+	IntegerX bool
+
+	// Marks draws a labelled vertical line at each Marks[i].X across a
+	// Lines picture, e.g. where early stopping chose its epoch. The X axis
+	// is widened to show every mark. Each X must be finite; at most 100.
+	Marks []Mark
+
+	// Minima marks the known minima of a Contour surface with a star and
+	// a legend entry "minimum" ("minima" for several). Points outside the
+	// drawn ranges are left out. Each coordinate must be finite; at most 1000.
+	Minima []Point
 
 	// LogY puts the Y axis on a log₁₀ scale. Values ≤ 0 cannot be drawn there:
 	// they are left out of the curve (leaving a gap), never a panic. A series
@@ -31,8 +51,9 @@ type Options struct {
 	// (default width 16 cm), within 5–30 cm for a height and 5–40 cm for a width.
 	Width, Height float64
 
-	// Legend says where the legend goes. The default, LegendAuto, picks the
-	// corner of the data area that hides the fewest drawn points.
+	// Legend says where the legend goes. The default, LegendAuto, puts it
+	// in a corner of the data area that covers no drawn line or point,
+	// and outside the data area, to its right, when every corner would.
 	Legend LegendPosition
 
 	// DPI is the resolution of PNG output in dots per inch; 0 means 150.
@@ -55,6 +76,15 @@ type Options struct {
 	ZLabel string
 }
 
+// Mark is a labelled vertical line at X on a Lines picture.
+type Mark struct {
+	X     float64
+	Label string // e.g. "early stop: epoch 120"; empty draws the line alone
+}
+
+// Point is a point (X, Y) in data coordinates.
+type Point struct{ X, Y float64 }
+
 const (
 	defaultWidthCM   = 16.0
 	defaultHeightCM  = 10.0
@@ -63,6 +93,8 @@ const (
 	defaultGrid      = 241
 	minGrid, maxGrid = 8, 2000
 	maxLevels        = 100
+	maxMarks         = 100
+	maxMinima        = 1000
 )
 
 // check validates the options shared by every drawing function.
@@ -84,8 +116,24 @@ func (o Options) check() error {
 	if !(o.DPI >= 0) || o.DPI > 1200 {
 		return fmt.Errorf("plot: Options.DPI must be 0 (default 150) or in (0, 1200], got %v", o.DPI)
 	}
-	if o.Legend < LegendAuto || o.Legend > LegendNone {
-		return fmt.Errorf("plot: Options.Legend must be one of LegendAuto..LegendNone, got %d", int(o.Legend))
+	if o.Legend < LegendAuto || o.Legend > LegendOutside {
+		return fmt.Errorf("plot: Options.Legend must be one of LegendAuto..LegendOutside, got %d", int(o.Legend))
+	}
+	if len(o.Marks) > maxMarks {
+		return fmt.Errorf("plot: Options.Marks has %d marks, more than %d", len(o.Marks), maxMarks)
+	}
+	if len(o.Minima) > maxMinima {
+		return fmt.Errorf("plot: Options.Minima has %d points, more than %d", len(o.Minima), maxMinima)
+	}
+	for i, m := range o.Marks {
+		if !isFinite(m.X) {
+			return fmt.Errorf("plot: Options.Marks[%d].X must be finite, got %v", i, m.X)
+		}
+	}
+	for i, m := range o.Minima {
+		if !isFinite(m.X) || !isFinite(m.Y) {
+			return fmt.Errorf("plot: Options.Minima[%d] must be finite, got (%v, %v)", i, m.X, m.Y)
+		}
 	}
 	if o.Levels < 0 || o.Levels > maxLevels {
 		return fmt.Errorf("plot: Options.Levels must be in [0, %d] (0 = %d), got %d", maxLevels, defaultLevels, o.Levels)

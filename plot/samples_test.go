@@ -2,6 +2,7 @@ package plot
 
 import (
 	"flag"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -119,7 +120,7 @@ func noisyParabola() (Series, []Series) {
 // decodes; with -plotdir it also keeps them there for a person to look at.
 func TestSamplePictures(t *testing.T) {
 	if testing.Short() && *plotDir == "" {
-		t.Skip("draws seven full-size pictures")
+		t.Skip("draws twenty full-size pictures")
 	}
 	dir := *plotDir
 	if dir == "" {
@@ -177,6 +178,109 @@ func TestSamplePictures(t *testing.T) {
 		{"fit.png", func(p string) error {
 			return Fit(p, data, curves, Options{Title: "Fitting a noisy parabola", XLabel: "x", YLabel: "y"})
 		}},
+		// Item 17 of issue 8: one picture per fix.
+		{"loss_early_stop.png", func(p string) error {
+			tr, va := earlyStopRun()
+			best := 0
+			for i, v := range va {
+				if v < va[best] {
+					best = i
+				}
+			}
+			return Lines(p, []Series{{Name: "training loss", X: epochs(len(tr)), Y: tr}, {Name: "validation loss", X: epochs(len(va)), Y: va}},
+				Options{Title: "Loss by epoch", Subtitle: "diabetes · mlp:64 · adam · lr 0.001 · batch 32", XLabel: "epoch", YLabel: "loss J",
+					IntegerX: true, Marks: []Mark{{X: float64(best + 1), Label: fmt.Sprintf("early stop: best epoch %d", best+1)}}})
+		}},
+		{"loss_flat.png", func(p string) error {
+			flat := make([]float64, 40)
+			for i := range flat {
+				flat[i] = 0.6931471805599453
+			}
+			return Lines(p, []Series{{Name: "training loss", X: epochs(40), Y: flat}},
+				Options{Title: "Loss by epoch", Subtitle: "a run that learns nothing: lr 0", XLabel: "epoch", YLabel: "loss J", IntegerX: true})
+		}},
+		{"loss_few_ulps.png", func(p string) error {
+			// The curve of issue 8, item 1: 20002 epochs spanning a few ulps.
+			y := make([]float64, 20002)
+			for i := range y {
+				y[i] = 0.4513274336283186
+				if i%3 == 0 {
+					y[i] = math.Nextafter(y[i], 1)
+				}
+			}
+			return Lines(p, []Series{{Name: "training loss", X: epochs(len(y)), Y: y}},
+				Options{Title: "Loss by epoch", Subtitle: "diabetes · linear · gd · lr 0.05 (resumed at the minimum)", XLabel: "epoch", YLabel: "loss J", IntegerX: true})
+		}},
+		{"loss_few_epochs.png", func(p string) error {
+			return Lines(p, []Series{{Name: "training loss", X: epochs(3), Y: []float64{2.4, 1.1, 0.7}}},
+				Options{Title: "Loss by epoch", Subtitle: "three epochs: whole-number ticks only", XLabel: "epoch", YLabel: "loss J", IntegerX: true})
+		}},
+		{"optimizers_seven.png", func(p string) error {
+			return Lines(p, sevenOptimizers(), Options{Title: "Loss by epoch: seven optimizers", Subtitle: "digits · softmax · best lr per optimizer",
+				XLabel: "epoch", YLabel: "loss J", LogY: true, IntegerX: true})
+		}},
+		{"ticks_one_format.png", func(p string) error {
+			var y []float64
+			for k := range 61 {
+				y = append(y, 40000+1000*float64(k)+3000*math.Sin(float64(k)/5))
+			}
+			return Lines(p, []Series{{Name: "J (raw salary targets)", Y: y}}, Options{Title: "One tick format per axis", XLabel: "epoch", YLabel: "loss J", IntegerX: true})
+		}},
+		{"ticks_scientific.png", func(p string) error {
+			var y []float64
+			for k := range 50 {
+				y = append(y, 5.84e9*math.Exp(-float64(k)/10)+2e8)
+			}
+			return Lines(p, []Series{{Name: "J (housing, raw targets)", Y: y}}, Options{Title: "Scientific labels share one exponent", XLabel: "epoch", YLabel: "loss J", IntegerX: true})
+		}},
+		{"contour_minimum.png", func(p string) error {
+			return Contour(p, rosenbrock, [2]float64{-2, 2}, [2]float64{-1, 3}, rosenPaths[:2],
+				Options{Title: "Rosenbrock", Subtitle: "minimum 0 at (1, 1)", XLabel: "x", YLabel: "y", ZLabel: "f(x, y)", Minima: []Point{{1, 1}}})
+		}},
+		{"contour_minima.png", func(p string) error {
+			h := func(x, y float64) float64 { return math.Pow(x*x+y-11, 2) + math.Pow(x+y*y-7, 2) }
+			return Contour(p, h, [2]float64{-5, 5}, [2]float64{-5, 5}, nil,
+				Options{Title: "Himmelblau", XLabel: "x", YLabel: "y", ZLabel: "f(x, y)",
+					Minima: []Point{{3, 2}, {-2.805118, 3.131312}, {-3.779310, -3.283186}, {3.584428, -1.848126}}})
+		}},
+		{"contour_legend_outside.png", func(p string) error {
+			paths := []Series{
+				withName(descend(bumpyGrad, -4.8, 4.8, 0.05, 0, 60), "GD from the top left"),
+				withName(descend(bumpyGrad, 4.8, -4.8, 0.05, 0, 60), "GD from the bottom right"),
+				withName(descend(bumpyGrad, 4.8, 4.8, 0.05, 0, 60), "GD from the top right"),
+				withName(descend(bumpyGrad, -4.8, -4.8, 0.05, 0, 60), "GD from the bottom left"),
+			}
+			return Contour(p, bumpy, [2]float64{-5, 5}, [2]float64{-5, 5}, paths,
+				Options{Title: "Four starts, every corner taken", XLabel: "x", YLabel: "y", ZLabel: "f(x, y)", Minima: []Point{{-1.3, 0}}})
+		}},
+		{"huge_series.png", func(p string) error {
+			// Two million steps with one diverging spike: decimated, the spike stays.
+			r := rand.New(rand.NewPCG(5, 6))
+			y := make([]float64, 2_000_000)
+			for i := range y {
+				y[i] = 1/(1+float64(i)/1e5) + 0.02*r.Float64()
+			}
+			y[1_234_567] = 3
+			return Lines(p, []Series{{Name: "loss", Y: y}}, Options{Title: "2 000 000 steps, one spike", XLabel: "step", YLabel: "loss", IntegerX: true})
+		}},
+		{"legend_outside.png", func(p string) error {
+			// Noisy minibatch losses fill every corner: the legend goes outside.
+			r := rand.New(rand.NewPCG(7, 8))
+			var series []Series
+			for i, name := range []string{"batch 8", "batch 32", "batch 128"} {
+				s := Series{Name: name, LR: 0.01 * float64(i+1)}
+				for k := range 300 {
+					s.Y = append(s.Y, 0.3+0.7*math.Exp(-float64(k)/40)+0.5*r.Float64()/float64(i+1))
+				}
+				series = append(series, s)
+			}
+			return Lines(p, series, Options{Title: "Minibatch loss by step", XLabel: "step", YLabel: "loss J", IntegerX: true,
+				Marks: []Mark{{X: 280, Label: "lr drop"}}})
+		}},
+		{"near_max_float.png", func(p string) error {
+			return Lines(p, []Series{{Name: "overflowing run", Y: []float64{-1e308, 1.7e308, -1.7e308, 1e308, 0}}},
+				Options{Title: "Values near ±1.8e308", XLabel: "step", YLabel: "loss", IntegerX: true})
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -190,3 +294,39 @@ func TestSamplePictures(t *testing.T) {
 }
 
 func withName(s Series, name string) Series { s.Name = name; return s }
+
+// epochs returns 1, 2, …, n.
+func epochs(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return x
+}
+
+// earlyStopRun is a training and a validation curve whose validation loss
+// is lowest at epoch 23 and rises after it (overfitting).
+func earlyStopRun() (train, val []float64) {
+	for e := 1; e <= 33; e++ {
+		t := float64(e)
+		train = append(train, 3000*math.Exp(-t/6)+2900)
+		val = append(val, 3000*math.Exp(-t/6)+3100+0.0002*math.Pow(t, 4))
+	}
+	return train, val
+}
+
+// sevenOptimizers are seven loss curves labelled with their learning rates.
+func sevenOptimizers() []Series {
+	names := []string{"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"}
+	lrs := []float64{0.5, 0.1, 0.1, 0.5, 0.001, 0.001, 0.001}
+	var out []Series
+	for i, n := range names {
+		s := Series{Name: n, LR: lrs[i]}
+		for k := 1; k <= 200; k++ {
+			s.X = append(s.X, float64(k))
+			s.Y = append(s.Y, 2.3*math.Exp(-float64(k)*float64(i+2)/150)+0.05+0.01*float64(i)+0.02*math.Sin(float64(k)/7+float64(i)))
+		}
+		out = append(out, s)
+	}
+	return out
+}

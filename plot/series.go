@@ -3,6 +3,8 @@ package plot
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // Series is one named curve, the points (X[i], Y[i]).
@@ -13,6 +15,34 @@ import (
 type Series struct {
 	Name string
 	X, Y []float64
+
+	// LR, when > 0, is the learning rate the curve was trained with; the
+	// legend then reads "Name (lr 0.001)". 0 (the default) shows nothing.
+	LR float64
+}
+
+// legendName is the series' legend entry: its name, or fallback when it
+// has none, followed by its learning rate when LR is set.
+func (s Series) legendName(fallback string) string {
+	name := s.Name
+	if name == "" {
+		name = fallback
+	}
+	if s.LR > 0 {
+		name += " (lr " + formatLR(s.LR) + ")"
+	}
+	return name
+}
+
+// formatLR writes a learning rate with up to three significant digits:
+// 0.001, 0.0003, 1e-05 becomes 1e-5.
+func formatLR(lr float64) string {
+	s := strconv.FormatFloat(lr, 'g', 3, 64)
+	if m, e, ok := strings.Cut(s, "e"); ok {
+		n, _ := strconv.Atoi(e)
+		s = m + "e" + strconv.Itoa(n)
+	}
+	return s
 }
 
 // label names the series in error messages: its quoted name, or its
@@ -46,6 +76,8 @@ func (s Series) check(i int, needX bool) error {
 		return fmt.Errorf("plot: %s needs X (got nil); a path is a sequence of (x, y) points", s.label(i))
 	case s.X != nil && len(s.X) != len(s.Y):
 		return fmt.Errorf("plot: %s: X has %d values but Y has %d", s.label(i), len(s.X), len(s.Y))
+	case !(s.LR >= 0) || math.IsInf(s.LR, 1):
+		return fmt.Errorf("plot: %s: LR must be 0 (not shown) or positive and finite, got %v", s.label(i), s.LR)
 	}
 	return nil
 }
@@ -53,9 +85,12 @@ func (s Series) check(i int, needX bool) error {
 // usable reports whether the series has at least one point that can be drawn:
 // finite X and Y, and Y > 0 on a log axis.
 func (s Series) usable(logY bool) bool {
-	xs := s.xs()
 	for i, y := range s.Y {
-		if isFinite(xs[i]) && isFinite(y) && (!logY || y > 0) {
+		x := float64(i)
+		if s.X != nil {
+			x = s.X[i]
+		}
+		if isFinite(x) && isFinite(y) && (!logY || y > 0) {
 			return true
 		}
 	}
