@@ -70,7 +70,7 @@ func Batches(ctx context.Context, w io.Writer, opt Options) (*job.Comparison, er
 		c.Rows[1].Steps/epochs, c.Rows[2].Steps/epochs)
 	p.printf("in fewer epochs, and settle in a noisy band around the minimum instead of on it.\n")
 	if err := p.plot(opt, "batch-vs-sgd-vs-minibatch.png", func(path string) error {
-		return plot.Lines(path, curveSeries(c, names), plot.Options{Title: "multi: loss by epoch for three batch sizes", XLabel: "epoch", YLabel: "loss J", LogY: true})
+		return plot.Lines(path, curveSeries(c, names), plot.Options{Title: "multi: loss by epoch for three batch sizes", XLabel: "epoch", IntegerX: true, YLabel: "loss J", LogY: true})
 	}); err != nil {
 		return nil, err
 	}

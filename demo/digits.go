@@ -56,7 +56,7 @@ func DigitsMLP(ctx context.Context, w io.Writer, opt Options) (*DigitsResult, er
 	p.printf("accuracy: training %.1f%%, validation %.1f%%\n", 100*r.TrainAccuracy, 100*r.ValAccuracy)
 	if err := p.plot(opt, "digits-mlp-loss.png", func(path string) error {
 		return plot.Lines(path, []plot.Series{{Name: "training (mean over the epoch)", X: xs, Y: loss}, {Name: "validation (after the epoch)", X: xs, Y: vloss}},
-			plot.Options{Title: "digits-mlp: cross-entropy by epoch", XLabel: "epoch", YLabel: "loss"})
+			plot.Options{Title: "digits-mlp: cross-entropy by epoch", XLabel: "epoch", IntegerX: true, YLabel: "loss"})
 	}); err != nil {
 		return nil, err
 	}

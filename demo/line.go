@@ -65,7 +65,7 @@ func Line(ctx context.Context, w io.Writer, opt Options) (*LineResult, error) {
 	p.printf("result:  W = %.4f, b = %.4f (truth: W = 2, b = 1)\n", r.W, r.B)
 	if err := p.plot(opt, "line-loss.png", func(path string) error {
 		return plot.Lines(path, []plot.Series{{Name: "J (half-mse)", X: curveX(res), Y: curveY(res)}},
-			plot.Options{Title: "line: loss by epoch, gradient descent lr 0.1", XLabel: "epoch", YLabel: "loss J", LogY: true})
+			plot.Options{Title: "line: loss by epoch, gradient descent lr 0.1", XLabel: "epoch", IntegerX: true, YLabel: "loss J", LogY: true})
 	}); err != nil {
 		return nil, err
 	}

@@ -116,7 +116,7 @@ func Linear300(ctx context.Context, w io.Writer, opt Options) (*Linear300Result,
 			xs[i] = float64(max(1, 100*i))
 		}
 		return plot.Lines(path, []plot.Series{{Name: "|W − 0.5|", X: xs, Y: werr}, {Name: "|b − 2|", X: xs, Y: berr}},
-			plot.Options{Title: fmt.Sprintf("linear-300: distance to the solution, lr = %.3g", r.LR), XLabel: "epoch", YLabel: "error", LogY: true})
+			plot.Options{Title: fmt.Sprintf("linear-300: distance to the solution, lr = %.3g", r.LR), XLabel: "epoch", IntegerX: true, YLabel: "error", LogY: true})
 	}); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/descent-ml/descent/job"
 	"io"
-	"math"
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/optimizers"
@@ -54,7 +53,7 @@ func LRSensitivity(ctx context.Context, w io.Writer, opt Options) (*job.Comparis
 		for i, r := range c.Rows {
 			names[i] = r.Label + " (lr " + f6(r.LR) + ")"
 		}
-		return plot.Lines(path, curveSeries(c, names), plot.Options{Title: "lr-sensitivity: loss by epoch on line", XLabel: "epoch", YLabel: "loss J", LogY: true})
+		return plot.Lines(path, curveSeries(c, names), plot.Options{Title: "lr-sensitivity: loss by epoch on line", XLabel: "epoch", IntegerX: true, YLabel: "loss J", LogY: true})
 	}); err != nil {
 		return nil, err
 	}
@@ -67,11 +66,8 @@ func LRSensitivity(ctx context.Context, w io.Writer, opt Options) (*job.Comparis
 func curveSeries(c *job.Comparison, names []string) []plot.Series {
 	out := make([]plot.Series, len(c.Rows))
 	for i, r := range c.Rows {
-		y := append([]float64(nil), r.Curve...)
-		if r.Status == train.Diverged {
-			y = append(y, math.Inf(1))
-		}
-		out[i] = plot.Series{Name: names[i], X: steps(len(y)), Y: y}
+		x, y := job.CurveXY(r)
+		out[i] = plot.Series{Name: names[i], LR: r.LR, X: x, Y: y}
 	}
 	return out
 }

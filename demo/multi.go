@@ -61,7 +61,7 @@ func Multi(ctx context.Context, w io.Writer, opt Options) (*MultiResult, error) 
 	p.printf("gradient descent lands on the least-squares solution; both miss the truth by the noise alone.\n")
 	if err := p.plot(opt, "multi-loss.png", func(path string) error {
 		return plot.Lines(path, []plot.Series{{Name: "J (mse)", X: curveX(rn.res), Y: curveY(rn.res)}},
-			plot.Options{Title: "multi: loss by epoch, gradient descent lr 0.1", XLabel: "epoch", YLabel: "loss J", LogY: true})
+			plot.Options{Title: "multi: loss by epoch, gradient descent lr 0.1", XLabel: "epoch", IntegerX: true, YLabel: "loss J", LogY: true})
 	}); err != nil {
 		return nil, err
 	}

@@ -351,3 +351,22 @@ func (c *Comparison) MarshalJSON() ([]byte, error) {
 		Rows       []rowJSON `json:"rows"`
 	}{jsonFloat(c.Target), c.TargetRule, jsonFloat(c.Initial), rows})
 }
+
+// CurveXY is a row's loss curve for plotting: the kept epochs and their
+// losses, and for a diverged run one more point at +Inf, one epoch after
+// the last, which a plot clips and marks.
+func CurveXY(r CompareRow) (x, y []float64) {
+	x = make([]float64, len(r.CurveEpochs), len(r.CurveEpochs)+1)
+	for i, e := range r.CurveEpochs {
+		x[i] = float64(e)
+	}
+	y = append([]float64(nil), r.Curve...)
+	if r.Status == train.Diverged {
+		last := 0.0
+		if len(x) > 0 {
+			last = x[len(x)-1]
+		}
+		x, y = append(x, last+1), append(y, math.Inf(1))
+	}
+	return x, y
+}

@@ -252,3 +252,53 @@ func PathBounds(paths []Path, pad float64) (xr, yr [2]float64, ok bool) {
 	}
 	return widen(xr), widen(yr), true
 }
+
+// Curvature estimates λmax, the largest eigenvalue of the loss's Hessian
+// at the surface's current point, by power iteration on Hessian-vector
+// products H·v ≈ (∇J(θ + εv) − ∇J(θ − εv))/(2ε). Gradient descent on a
+// quadratic converges only for lr < 2/λmax, so 1/λmax is a learning rate
+// that is stable near the point and as fast as the steepest direction
+// allows.
+func (s *Surface) Curvature() (float64, error) {
+	p0 := s.Point()
+	defer s.setPoint(p0[0], p0[1])
+	grad := func(x, y float64) ([2]float64, error) {
+		if err := s.setPoint(x, y); err != nil {
+			return [2]float64{}, err
+		}
+		var err error
+		if s.data == nil {
+			_, err = s.e.Step(nil, nil, 0)
+		} else {
+			_, err = s.e.Step(s.data.X, s.data.Y, s.data.N)
+		}
+		g := s.e.Grads()
+		return [2]float64{g[s.slots[0].name][s.slots[0].index], g[s.slots[1].name][s.slots[1].index]}, err
+	}
+	scale := math.Max(1, math.Max(math.Abs(p0[0]), math.Abs(p0[1])))
+	eps := 1e-5 * scale
+	v := [2]float64{1 / math.Sqrt2, 1 / math.Sqrt2}
+	lambda := 0.0
+	for it := 0; it < 50; it++ {
+		gp, err := grad(p0[0]+eps*v[0], p0[1]+eps*v[1])
+		if err != nil {
+			return 0, err
+		}
+		gm, err := grad(p0[0]-eps*v[0], p0[1]-eps*v[1])
+		if err != nil {
+			return 0, err
+		}
+		hv := [2]float64{(gp[0] - gm[0]) / (2 * eps), (gp[1] - gm[1]) / (2 * eps)}
+		n := math.Hypot(hv[0], hv[1])
+		if n == 0 || !isFinite(n) {
+			return n, nil
+		}
+		next := hv[0]*v[0] + hv[1]*v[1]
+		v = [2]float64{hv[0] / n, hv[1] / n}
+		if it > 3 && math.Abs(next-lambda) <= 1e-9*math.Abs(next) {
+			return math.Abs(next), nil
+		}
+		lambda = next
+	}
+	return math.Abs(lambda), nil
+}

@@ -242,19 +242,11 @@ func valueNames(ps []graph.Param) []string {
 
 // objectiveModel is the objective a catalog entry names.
 func objectiveModel(name string, cond float64) (models.Objective, error) {
-	switch name {
-	case "hills":
-		return models.Hills{}, nil
-	case "rosenbrock":
-		return models.Rosenbrock{}, nil
-	case "bowl":
-		return models.Bowl{Cond: cond}, nil
-	case "saddle":
-		return models.Saddle{}, nil
-	case "beale":
-		return models.Beale{}, nil
+	o, err := models.LookupObjective(name)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
 	}
-	return nil, fmt.Errorf("serve: unknown objective %q", name)
+	return o.New(cond), nil
 }
 
 // objectiveRunner descends an objective from start as job.Surface's

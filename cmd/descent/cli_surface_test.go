@@ -84,7 +84,7 @@ func TestSurfaceErrors(t *testing.T) {
 		{"plot extension", []string{"--objective", "hills", "--plot", "s.jpg"}, "--plot s.jpg: the picture must be .png or .svg"},
 		{"nothing to descend", []string{"--plot", png}, "--objective NAME, --dataset NAME or --data FILE is required"},
 		{"objective and data", []string{"--objective", "hills", "--dataset", "line", "--plot", png}, "give --objective or --data/--dataset, not both"},
-		{"unknown objective", []string{"--objective", "ackley", "--plot", png}, `--objective must be hills or rosenbrock, got "ackley"`},
+		{"unknown objective", []string{"--objective", "ackley", "--plot", png}, `--objective must be one of beale, bowl, hills, rosenbrock, saddle, got "ackley"`},
 		{"model with objective", []string{"--objective", "hills", "--model", "poly:1", "--plot", png}, "--model applies to a data surface, not to --objective"},
 		{"three parameters", []string{"--dataset", "parabola", "--model", "poly:2", "--plot", png},
 			"--model poly:2 on parabola: job: a loss surface needs a model with exactly 2 parameter values, this one has 3 (W[0], W[1], b)"},
@@ -98,10 +98,13 @@ func TestSurfaceErrors(t *testing.T) {
 		{"xrange order", []string{"--objective", "hills", "--xrange", "3,1", "--plot", png}, `--xrange must be two numbers a,b with a < b, got "3,1"`},
 		{"yrange syntax", []string{"--objective", "hills", "--yrange", "1", "--plot", png}, `--yrange must be two numbers a,b with a < b, got "1"`},
 		{"steps", []string{"--objective", "hills", "--steps", "0", "--plot", png}, "--steps must be >= 1, got 0"},
-		{"tol", []string{"--objective", "hills", "--tol", "-1", "--plot", png}, "--tol must be >= 0, got -1"},
-		{"grad-tol", []string{"--objective", "hills", "--grad-tol", "-1", "--plot", png}, "--grad-tol must be >= 0, got -1"},
+		{"tol", []string{"--objective", "hills", "--tol", "-1", "--plot", png}, "--tol must be a finite number >= 0, got -1"},
+		{"grad-tol", []string{"--objective", "hills", "--grad-tol", "-1", "--plot", png}, "--grad-tol must be a finite number >= 0, got -1"},
 		{"lr", []string{"--objective", "hills", "--lr", "-0.1", "--plot", png}, "optimizers: lr must be > 0, got -0.1"},
-		{"unknown dataset", []string{"--dataset", "mnist", "--plot", png}, `data: unknown built-in dataset "mnist"`},
+		{"unknown dataset", []string{"--dataset", "nosuch", "--plot", png}, `data: unknown built-in dataset "nosuch"`},
+		{"huge steps", []string{"--objective", "hills", "--steps", "2000000000", "--plot", png}, "--steps must be in [1, 1000000], got 2000000000"},
+		{"cond off the bowl", []string{"--objective", "hills", "--cond", "10", "--plot", png}, "--cond applies to --objective bowl only"},
+		{"cond range", []string{"--objective", "bowl", "--cond", "0.5", "--plot", png}, "--cond must be in [1, 1e6], got 0.5"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -145,7 +145,7 @@ func compareVariants(cmd *cobra.Command, optList, lrList string) ([]job.Variant,
 // plotComparison draws every variant's loss per epoch on one plot; a
 // diverged curve ends in +Inf, so plot.Lines clips and labels it. The Y
 // axis is logarithmic when the runs that did not diverge span decades.
-func plotComparison(path string, job *job.Job, c *job.Comparison) error {
+func plotComparison(path string, jb *job.Job, c *job.Comparison) error {
 	var series []plot.Series
 	var calm []float64
 	logY := true
@@ -153,18 +153,12 @@ func plotComparison(path string, job *job.Job, c *job.Comparison) error {
 		if len(r.Curve) == 0 {
 			continue // diverged at its first step: nothing to draw
 		}
-		y := append([]float64(nil), r.Curve...)
-		if r.Status == train.Diverged {
-			y = append(y, math.Inf(1))
-		} else {
+		xs, y := job.CurveXY(r)
+		if r.Status != train.Diverged {
 			calm = append(calm, r.Curve...)
 			logY = false
 		}
-		xs := make([]float64, len(y))
-		for i := range xs {
-			xs[i] = float64(i + 1)
-		}
-		series = append(series, plot.Series{Name: r.Label, X: xs, Y: y})
+		series = append(series, plot.Series{Name: r.Label, LR: r.LR, X: xs, Y: y})
 	}
 	if len(series) == 0 {
 		return fmt.Errorf("--plot: every run diverged at its first step; there is no curve to draw")
@@ -172,6 +166,13 @@ func plotComparison(path string, job *job.Job, c *job.Comparison) error {
 	if !logY {
 		logY = plot.SpansDecades(calm)
 	}
-	title := fmt.Sprintf("Loss by epoch: %s on %s", job.Model, job.Data.Name)
-	return plot.Lines(path, series, plot.Options{Title: title, XLabel: "epoch", YLabel: "loss J", LogY: logY})
+	model := jb.Model
+	if model == "" {
+		model = "linear"
+	}
+	sub := fmt.Sprintf("%s on %s · %d epochs · seed %d", model, jb.Data.Name, jb.Loop.Epochs, jb.Loop.Seed)
+	if b := jb.Loop.BatchSize; b > 0 {
+		sub += fmt.Sprintf(" · batches of %d", b)
+	}
+	return plot.Lines(path, series, plot.Options{Title: "Loss by epoch", Subtitle: sub, XLabel: "epoch", IntegerX: true, YLabel: "loss J", LogY: logY})
 }

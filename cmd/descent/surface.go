@@ -19,22 +19,9 @@ import (
 	"github.com/descent-ml/descent/train"
 )
 
-// objectiveInfo is what surface knows about a built-in objective.
-type objectiveInfo struct {
-	formula        string
-	model          models.Objective
-	lr             float64
-	steps          int
-	starts         string
-	xrange, yrange [2]float64
-}
-
-var objectives = map[string]objectiveInfo{
-	"hills": {formula: "f(x, y) = sin(x)·cos(y) + 0.1·(x² + y²)", model: models.Hills{}, lr: 0.1, steps: 200,
-		starts: "-3,-3;-0.5,2.5;0.5,0.5;2,0;3,3", xrange: [2]float64{-4, 4}, yrange: [2]float64{-4, 4}},
-	"rosenbrock": {formula: "f(x, y) = (1 − x)² + 100·(y − x²)²", model: models.Rosenbrock{}, lr: 0.001, steps: 5000,
-		starts: "-1.2,1;0,2.5;1.5,-0.5", xrange: [2]float64{-2, 2}, yrange: [2]float64{-1, 3}},
-}
+// maxSurfaceSteps bounds the steps of one path: every iterate is kept to
+// be drawn.
+const maxSurfaceSteps = 1_000_000
 
 func newSurface() *cobra.Command {
 	var (
@@ -42,7 +29,7 @@ func newSurface() *cobra.Command {
 		startsFlag, xrangeFlag, yrangeFlag, plotPath      string
 		standardize                                       bool
 		steps                                             int
-		tol, gradTol                                      float64
+		tol, gradTol, cond                                float64
 	)
 	cmd := &cobra.Command{
 		Use:   "surface (--objective NAME | --dataset NAME | --data FILE) --plot FILE",
@@ -64,7 +51,8 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 	}
 	o := addOptimizerFlags(cmd.Flags())
 	fs := cmd.Flags()
-	fs.StringVar(&objective, "objective", "", "built-in objective: hills or rosenbrock")
+	fs.StringVar(&objective, "objective", "", "built-in objective: "+strings.Join(models.ObjectiveNames(), ", "))
+	fs.Float64Var(&cond, "cond", 0, "the bowl's condition number κ >= 1 (default 1)")
 	fs.StringVar(&dataPath, "data", "", "CSV file with a header row")
 	fs.StringVar(&dataset, "dataset", "", "built-in dataset, e.g. line, noisy-line, salary, linear-300")
 	fs.StringVar(&target, "target", "", "target column (default: the last column)")
@@ -88,11 +76,17 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 		if fs.Changed("steps") && steps < 1 {
 			return flagErr("steps", ">= 1", steps)
 		}
-		if tol < 0 || math.IsNaN(tol) {
-			return flagErr("tol", ">= 0", tol)
+		if fs.Changed("steps") && steps > maxSurfaceSteps {
+			return flagErr("steps", fmt.Sprintf("in [1, %d]", maxSurfaceSteps), steps)
 		}
-		if gradTol < 0 || math.IsNaN(gradTol) {
-			return flagErr("grad-tol", ">= 0", gradTol)
+		if !finiteNonNeg(tol) {
+			return flagErr("tol", "a finite number >= 0", tol)
+		}
+		if !finiteNonNeg(gradTol) {
+			return flagErr("grad-tol", "a finite number >= 0", gradTol)
+		}
+		if fs.Changed("cond") && !(cond >= 1 && cond <= 1e6) {
+			return flagErr("cond", "in [1, 1e6]", cond)
 		}
 		xr, err := optionalRange(fs.Changed("xrange"), "xrange", xrangeFlag)
 		if err != nil {
@@ -118,7 +112,7 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 					return fmt.Errorf("--%s applies to a data surface, not to --objective", f)
 				}
 			}
-			err = set.objective(objective, fs.Changed("lr"))
+			err = set.objective(objective, fs.Changed("lr"), cond)
 		case dataPath == "" && dataset == "":
 			return fmt.Errorf("--objective NAME, --dataset NAME or --data FILE is required")
 		default:
@@ -126,7 +120,7 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 			if lerr != nil {
 				return lerr
 			}
-			err = set.data(cmd, &job.Job{Data: ds, Model: model, Loss: loss, Standardize: standardize, Optimizer: set.cfg})
+			err = set.data(cmd, &job.Job{Data: ds, Model: model, Loss: loss, Standardize: standardize, Optimizer: set.cfg}, fs.Changed("lr"))
 		}
 		if err != nil {
 			return err
@@ -140,7 +134,7 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 		resolved := opt.Config()
 		out := cmd.OutOrStdout()
 		fmt.Fprintln(out, set.header)
-		fmt.Fprintf(out, "optimizer %s lr %g, at most %d steps from each of %d %s\n", resolved.Name, resolved.LR, loop.Epochs, len(starts), plural(len(starts), "start"))
+		fmt.Fprintf(out, "optimizer %s lr %.4g%s, at most %d steps from each of %d %s\n", resolved.Name, resolved.LR, set.lrNote, loop.Epochs, len(starts), plural(len(starts), "start"))
 		paths, err := s.Descend(cmd.Context(), cfg, loop, starts)
 		if err != nil {
 			return err
@@ -159,7 +153,7 @@ that holds every path. A path that leaves the range is clipped and marked.`,
 		for i, p := range paths {
 			series[i] = plot.Series{Name: fmt.Sprintf("from (%g, %g)", p.Start[0], p.Start[1]), X: p.X, Y: p.Y}
 		}
-		popt := plot.Options{Title: set.title, XLabel: s.Names[0], YLabel: s.Names[1], ZLabel: set.zlabel}
+		popt := plot.Options{Title: set.title, XLabel: s.Names[0], YLabel: s.Names[1], ZLabel: set.zlabel, Minima: set.minima}
 		if set.defX == nil { // a data surface
 			popt.Resolution = 121            // each grid point is a pass over the data
 			popt.Width, popt.Height = 16, 12 // W and b have different units: no equal scales
@@ -183,37 +177,54 @@ type surfaceSetup struct {
 	starts                [][2]float64
 	defX, defY            *[2]float64
 	header, title, zlabel string
+	minima                []plot.Point
+	lrNote                string
+}
+
+func isFiniteNum(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func cloneSet(m map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // objective sets up a built-in objective with its default lr (unless
 // lrGiven), steps, starts and frame.
-func (u *surfaceSetup) objective(name string, lrGiven bool) error {
-	info, ok := objectives[name]
-	if !ok {
-		return flagErr("objective", "hills or rosenbrock", strconv.Quote(name))
+func (u *surfaceSetup) objective(name string, lrGiven bool, cond float64) error {
+	info, err := models.LookupObjective(name)
+	if err != nil {
+		return flagErr("objective", "one of "+strings.Join(models.ObjectiveNames(), ", "), strconv.Quote(name))
+	}
+	if cond != 0 && name != "bowl" {
+		return fmt.Errorf("--cond applies to --objective bowl only")
 	}
 	if !lrGiven {
-		u.cfg.LR = info.lr
+		u.cfg.LR = info.LR
 	}
 	if u.loop.Epochs == 0 {
-		u.loop.Epochs = info.steps
+		u.loop.Epochs = info.Steps
 	}
 	if u.starts == nil {
-		u.starts, _ = parseStarts(info.starts) // the defaults parse
+		u.starts = info.Starts
 	}
-	var err error
-	if u.s, err = job.NewObjectiveSurface(info.model, graph.Options{}); err != nil {
+	if u.s, err = job.NewObjectiveSurface(info.New(cond), graph.Options{}); err != nil {
 		return err
 	}
-	u.defX, u.defY = &info.xrange, &info.yrange
-	u.header = name + ": " + info.formula
+	u.defX, u.defY = &info.X, &info.Y
+	u.header = name + ": " + info.Formula
 	u.title, u.zlabel = u.header, "f(x, y)"
+	for _, m := range info.Minima() {
+		u.minima = append(u.minima, plot.Point{X: m.X, Y: m.Y})
+	}
 	return nil
 }
 
 // data sets up the loss of a 2-parameter model on the job's data, with
 // 200 steps and dataStarts by default.
-func (u *surfaceSetup) data(cmd *cobra.Command, jb *job.Job) error {
+func (u *surfaceSetup) data(cmd *cobra.Command, jb *job.Job, lrGiven bool) error {
 	prep, err := jb.Prepare()
 	if err != nil {
 		return err
@@ -221,6 +232,23 @@ func (u *surfaceSetup) data(cmd *cobra.Command, jb *job.Job) error {
 	ds := jb.Data
 	if u.s, err = job.NewSurface(prep.Engine, &prep.Train); err != nil {
 		return fmt.Errorf("--model %s on %s: %w", jb.Model, ds.Name, err)
+	}
+	if name := prep.Optimizer.Config().Name; !lrGiven && (name == "gd" || name == "momentum" || name == "nesterov") {
+		// A learning rate from the curvature: 1/λmax is stable near the
+		// start where the optimizer's default (0.01) may well diverge.
+		lmax, err := u.s.Curvature()
+		if err != nil {
+			return err
+		}
+		if lmax > 0 && isFiniteNum(lmax) {
+			u.cfg.LR = 1 / lmax
+			if name != "gd" {
+				u.cfg.LR = 0.1 / lmax // momentum amplifies the step about 10×
+			}
+			u.cfg.Set = cloneSet(u.cfg.Set)
+			u.cfg.Set["lr"] = true
+			u.lrNote = fmt.Sprintf(" (from the loss's curvature: λmax = %.4g, so lr = %.3g; pass --lr to choose)", lmax, u.cfg.LR)
+		}
 	}
 	if u.loop.Epochs == 0 {
 		u.loop.Epochs = 200

@@ -237,6 +237,14 @@ func plotLoss(path string, jb *job.Job, prep *job.Prepared, res *job.Outcome) er
 	if model == "" {
 		model = prep.Arch.Module
 	}
-	title := fmt.Sprintf("%s on %s: %s, lr %g", model, jb.Data.Name, c.Name, c.LR)
-	return plot.Lines(path, series, plot.Options{Title: title, XLabel: "epoch", YLabel: "loss J (" + prep.Loss + ")", LogY: plot.SpansDecades(loss)})
+	sub := fmt.Sprintf("%s · %s · %s · lr %g", jb.Data.Name, model, c.Name, c.LR)
+	if b := jb.Loop.BatchSize; b > 0 {
+		sub += fmt.Sprintf(" · batches of %d", b)
+	}
+	opt := plot.Options{Title: "Loss by epoch", Subtitle: sub, XLabel: "epoch", IntegerX: true,
+		YLabel: "loss J (" + prep.Loss + ")", LogY: plot.SpansDecades(loss, val)}
+	if r := res.Result; r.Status == train.EarlyStopping {
+		opt.Marks = []plot.Mark{{X: float64(r.BestEpoch), Label: fmt.Sprintf("early stop: best epoch %d", r.BestEpoch)}}
+	}
+	return plot.Lines(path, series, opt)
 }
