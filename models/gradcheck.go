@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"strings"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/ops"
 )
 
@@ -51,6 +53,44 @@ type checkCase struct {
 	make        func(d, k int, seed uint64) (Model, error)
 	d, k        int
 	hand        func(X, Y []float64, n int, p map[string][]float64) (map[string][]float64, error)
+	// input is the row shape of a layer network (nil: [d]); ids > 0 draws
+	// integer ids in [0, ids) as the input (embedding).
+	input []int
+	ids   int
+}
+
+// layerCases are the networks that exercise every layer of package nn:
+// each layer between linear layers, on random data, against central
+// finite differences (there is no closed form to compare with).
+func layerCases() []checkCase {
+	seq := func(spec string) func(d, k int, seed uint64) (Model, error) {
+		return func(int, int, uint64) (Model, error) { return nn.Parse(spec) }
+	}
+	var cs []checkCase
+	for _, c := range []struct {
+		spec, loss string
+		d, k, ids  int
+		input      []int
+	}{
+		{spec: "linear(4) relu linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4,bias=false) tanh linear(1)", loss: "mse", d: 5, k: 1},
+		{spec: "linear(4) leakyrelu(0.2) linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4) elu(0.5) linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4) gelu linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4) silu linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4) sigmoid linear(1)", loss: "bce", d: 5, k: 1},
+		{spec: "linear(3) softmax", loss: "mse", d: 5, k: 3},
+		{spec: "linear(3) logsoftmax", loss: "mse", d: 5, k: 3},
+		{spec: "linear(4) layernorm linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4) batchnorm1d relu linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4) dropout(0.3) linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "linear(4) residual(linear(4) tanh) linear(3)", loss: "xent", d: 5, k: 3},
+		{spec: "embedding(7,3) flatten linear(3)", loss: "xent", d: 4, k: 3, ids: 7},
+		{spec: "flatten linear(3)", loss: "xent", d: 12, k: 3, input: []int{3, 2, 2}},
+	} {
+		cs = append(cs, checkCase{model: c.spec, loss: c.loss, make: seq(c.spec), d: c.d, k: c.k, input: c.input, ids: c.ids})
+	}
+	return cs
 }
 
 func checkCases() []checkCase {
@@ -116,8 +156,11 @@ func checkCases() []checkCase {
 				return map[string][]float64{"x": {gx}, "y": {gy}}, nil
 			}},
 	)
-	return cs
+	return append(cs, layerCases()...)
 }
+
+// MaxCheckRows bounds the rows of random data GradCheck draws.
+const MaxCheckRows = 10000
 
 // GradCheck runs every built-in model × loss pair on seeded random data and
 // parameters in float64 and float32, comparing Gorgonia's reverse-mode
@@ -129,8 +172,8 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 	if n == 0 {
 		n = 7
 	}
-	if n < 1 {
-		return nil, fmt.Errorf("models: gradcheck needs at least 1 row, got %d", n)
+	if n < 1 || n > MaxCheckRows {
+		return nil, fmt.Errorf("models: gradcheck needs 1 to %d rows, got %d", MaxCheckRows, n)
 	}
 	var rows []CheckRow
 	for ci, c := range checkCases() {
@@ -145,6 +188,11 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 			loss = "mse"
 		}
 		X, Y := checkData(rng, objective, loss, n, c.d, c.k)
+		if c.ids > 0 {
+			for i := range X {
+				X[i] = float64(rng.IntN(c.ids))
+			}
+		}
 		rows64 := n
 		if objective {
 			X, Y, rows64 = nil, nil, 0
@@ -152,6 +200,11 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 		prob := Problem{Model: m, Loss: loss, L2: c.l2, Seed: opt.Seed}
 		if objective {
 			prob.Loss = ""
+		} else if _, sized := m.(Sized); !sized {
+			prob.Input, prob.Target = c.input, []int{c.k}
+			if prob.Input == nil {
+				prob.Input = []int{c.d}
+			}
 		}
 		e64, err := prob.Engine(graph.Options{})
 		if err != nil {
@@ -164,6 +217,9 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 			v := make([]float64, p.Size())
 			for i := range v {
 				v[i] = rng.NormFloat64() * 0.7
+				if strings.HasSuffix(p.Name, "norm.weight") || strings.HasSuffix(p.Name, ".weight") && len(p.Shape) == 1 {
+					v[i] = 1 + 0.3*rng.NormFloat64() // a norm's scale: keep it away from 0
+				}
 			}
 			if objective {
 				copy(v, p.Init)
@@ -253,12 +309,22 @@ func finiteDiff(e *graph.Engine, params []graph.Param, X, Y []float64, n int) (m
 			off += p.Size()
 		}
 	}
+	// The gradient comes from a training step, so the loss is taken in
+	// training mode too (batch statistics, the same dropout mask), with the
+	// buffers and the step count put back after each evaluation.
+	bufs := map[string][]float64{}
+	for k, v := range e.Buffers() {
+		bufs[k] = append([]float64(nil), v...)
+	}
+	steps := e.Steps()
 	f := func(x []float64) float64 {
 		set(x)
-		j, err := e.Loss(X, Y, n)
+		j, err := e.Step(X, Y, n)
 		if err != nil {
 			ferr = err
 		}
+		e.SetBuffers(bufs)
+		e.SetSteps(steps)
 		return j
 	}
 	g := fd.Gradient(nil, f, theta, &fd.Settings{Formula: fd.Central})

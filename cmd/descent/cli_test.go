@@ -195,7 +195,9 @@ func TestGradcheckCommand(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &rows))
 	assert.GreaterOrEqual(t, len(rows), 30)
 	_, _, err = runCLI(t, "gradcheck", "--rows", "0")
-	assert.EqualError(t, err, "--rows must be >= 1, got 0")
+	assert.EqualError(t, err, "--rows must be in [1, 10000], got 0")
+	_, _, err = runCLI(t, "gradcheck", "--rows", "1000000000")
+	assert.EqualError(t, err, "--rows must be in [1, 10000], got 1000000000")
 }
 
 func TestOptimizersCommand(t *testing.T) {
