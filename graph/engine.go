@@ -432,8 +432,8 @@ func (x *exec[T]) prog(w int, kind programKind, n int) (*program[T], error) {
 	if err != nil {
 		return nil, err
 	}
+	p.batchwise = b.batchwise
 	x.pw[w][k] = p
-	x.bwise[kind] = b.batchwise
 	return p, nil
 }
 
@@ -521,10 +521,12 @@ func (x *exec[T]) batchwise(kind programKind) (bool, error) {
 	if b, ok := x.bwise[kind]; ok {
 		return b, nil
 	}
-	if _, err := x.prog(0, kind, 1); err != nil {
+	p, err := x.prog(0, kind, 1)
+	if err != nil {
 		return false, err
 	}
-	return x.bwise[kind], nil
+	x.bwise[kind] = p.batchwise
+	return p.batchwise, nil
 }
 
 // split reports how many workers a batch of n rows uses; 1 means no split.

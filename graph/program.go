@@ -32,6 +32,8 @@ type program[T Float] struct {
 	pred    int      // slot of the prediction
 	n       int      // rows
 
+	batchwise bool // the build computes statistics across rows
+
 	users   map[*G.Node][]*G.Node // consumers of each node, while linking
 	targets map[*G.Node]bool      // nodes read after a run
 
