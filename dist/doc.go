@@ -49,13 +49,20 @@
 //
 // # Threads
 //
-// MPI is called from one goroutine locked to one OS thread, which
-// initializes MPI and then serves the collectives of every other goroutine
-// over a channel; the collectives may therefore be called from any
-// goroutine, one call at a time, in the same order on every rank. Abort is
-// the exception: it calls MPI_Abort from the caller's thread, so that the
-// watchdog can stop a world whose server thread is stuck in a collective,
-// which MPI_THREAD_MULTIPLE (asked for by Init) allows.
+// MPI_Init_thread and MPI_Finalize run on one goroutine locked to its OS
+// thread, MPI's main thread, as MPI requires both on the same thread. Init
+// asks for MPI_THREAD_MULTIPLE (Debian's Open MPI grants it). Under
+// MPI_THREAD_SERIALIZED or better, a collective runs directly on the
+// calling goroutine's thread, one at a time under a mutex: any goroutine
+// may call, at the cost of a cgo call (70 ns per call at one rank, against
+// 9 µs for a hand-off to a server thread over a channel; see
+// BenchmarkMPICallPath). An MPI that grants only FUNNELED gets its
+// collectives funneled through the main thread instead, as does setting
+// the environment variable DESCENT_MPI_FUNNEL=1 (FunnelEnv). Either way the
+// collectives must come one at a time and in the same order on every
+// rank. Abort calls MPI_Abort from the caller's thread without waiting for
+// the mutex, so that WithTimeout's watchdog can stop a world whose
+// collective hangs; MPI_THREAD_MULTIPLE makes that concurrent call legal.
 //
 // # Faults
 //

@@ -4,6 +4,7 @@ package dist
 
 import (
 	"fmt"
+	"os"
 	"sync"
 )
 
@@ -39,7 +40,7 @@ func Init() (Comm, error) {
 		return nil, fmt.Errorf("dist: Init called after Finalize; MPI cannot be initialized twice in one process")
 	}
 	if world.comm == nil {
-		c, err := startMPI()
+		c, err := startMPI(os.Getenv(FunnelEnv) == "1")
 		if err != nil {
 			return nil, err
 		}

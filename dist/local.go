@@ -1,9 +1,6 @@
 package dist
 
-import (
-	"fmt"
-	"os"
-)
+import "os"
 
 // Local is the one-rank world: Rank 0, Size 1. Its sums and broadcasts
 // leave the buffer as it is (the sum over one rank is the buffer itself),
@@ -40,12 +37,4 @@ func (Local) Barrier() error { return nil }
 func (Local) Abort(code int, msg string) {
 	writeAbort(os.Stderr, 0, msg)
 	os.Exit(exitCode(code))
-}
-
-// checkRoot checks that a broadcast's root is a rank of a world of size.
-func checkRoot(op string, root, size int) error {
-	if root < 0 || root >= size {
-		return fmt.Errorf("dist: %s root must be in [0,%d), got %d", op, size, root)
-	}
-	return nil
 }

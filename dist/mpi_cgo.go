@@ -50,8 +50,9 @@ import (
 const (
 	// mpiSuccess is MPI_SUCCESS, the error code of a call that worked.
 	mpiSuccess = int(C.MPI_SUCCESS)
-	// threadMultiple is MPI_THREAD_MULTIPLE, the thread level Init asks for.
-	threadMultiple = int(C.MPI_THREAD_MULTIPLE)
+	// threadSerialized is MPI_THREAD_SERIALIZED, the thread level below
+	// which collectives are funneled through the main thread.
+	threadSerialized = int(C.MPI_THREAD_SERIALIZED)
 )
 
 // mpiInit calls MPI_Init_thread asking for MPI_THREAD_MULTIPLE, makes

@@ -11,18 +11,22 @@ import (
 	"unsafe"
 )
 
-// mpiComm is MPI_COMM_WORLD served by one goroutine locked to its OS
-// thread. That goroutine calls MPI_Init_thread and then makes every MPI
-// call, taking requests over a channel, so MPI sees a single thread however
-// many goroutines the program runs (the training loop, the test runner's,
-// the CLI's). The one exception is Abort, which calls MPI_Abort from the
-// caller's thread so that it works while the server is blocked in a hung
-// collective; Init asks for MPI_THREAD_MULTIPLE, which makes that legal.
+// mpiComm is MPI_COMM_WORLD. One goroutine locked to its OS thread, the
+// main thread in MPI's terms, calls MPI_Init_thread and, at the end,
+// MPI_Finalize, as MPI requires both on the same thread. In between, a
+// collective runs on the calling goroutine's thread, one at a time under
+// mu, which MPI_THREAD_SERIALIZED allows; an MPI that grants less
+// (FUNNELED or SINGLE) gets every collective funneled through the main
+// thread over a channel instead, at the price of two thread hand-offs per
+// call. Abort calls MPI_Abort from the caller's thread, outside mu, so that
+// it works while another thread is stuck in a hung collective; Init asks
+// for MPI_THREAD_MULTIPLE, which makes that legal.
 type mpiComm struct {
 	rank, size int
-	level      int // the thread level MPI granted
+	level      int  // the thread level MPI granted
+	funnel     bool // run collectives on the main thread
 
-	mu        sync.Mutex // one request in flight
+	mu        sync.Mutex // one collective at a time
 	requests  chan request
 	results   chan error
 	finalized atomic.Bool
@@ -30,7 +34,7 @@ type mpiComm struct {
 
 var _ Comm = (*mpiComm)(nil)
 
-// request is one MPI call for the server: op on n elements at p.
+// request is one MPI call: op on n elements at p.
 type request struct {
 	op   op
 	p    unsafe.Pointer
@@ -38,10 +42,10 @@ type request struct {
 	root int
 }
 
-// startMPI starts the server goroutine and waits until it has initialized
-// MPI.
-func startMPI() (*mpiComm, error) {
-	c := &mpiComm{requests: make(chan request), results: make(chan error)}
+// startMPI starts the main thread and waits until it has initialized MPI;
+// funnel makes it run every collective.
+func startMPI(funnel bool) (*mpiComm, error) {
+	c := &mpiComm{funnel: funnel, requests: make(chan request), results: make(chan error)}
 	ready := make(chan error)
 	go c.serve(ready)
 	if err := <-ready; err != nil {
@@ -50,9 +54,10 @@ func startMPI() (*mpiComm, error) {
 	return c, nil
 }
 
-// serve initializes MPI on a locked OS thread and then runs requests until
-// Finalize. The goroutine never unlocks its thread, so the thread exits
-// with it after MPI_Finalize and no other goroutine ever runs on it.
+// serve is the main thread: it initializes MPI on a locked OS thread, runs
+// the requests sent to it, and returns after MPI_Finalize. The goroutine
+// never unlocks its thread, so the thread exits with it and no other
+// goroutine ever runs on it.
 func (c *mpiComm) serve(ready chan<- error) {
 	runtime.LockOSThread()
 	rank, size, level, err := mpiInit()
@@ -61,6 +66,7 @@ func (c *mpiComm) serve(ready chan<- error) {
 		return
 	}
 	c.rank, c.size, c.level = rank, size, level
+	c.funnel = c.funnel || level < threadSerialized
 	ready <- nil
 	for r := range c.requests {
 		err := c.run(r)
@@ -92,12 +98,16 @@ func (c *mpiComm) wrap(o op, rc int) error {
 	return mpiError(fmt.Sprintf("%v on rank %d", o, c.rank), rc)
 }
 
-// call hands request r to the server and waits for its result.
+// call runs request r: on the calling thread, or on the main thread for
+// Finalize and when MPI granted less than MPI_THREAD_SERIALIZED.
 func (c *mpiComm) call(r request) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.finalized.Load() {
 		return fmt.Errorf("dist: %v called after Finalize", r.op)
+	}
+	if !c.funnel && r.op != opFinalize {
+		return c.run(r)
 	}
 	c.requests <- r
 	return <-c.results

@@ -98,6 +98,10 @@ func TestMain(m *testing.M) {
 	if builds.dir != "" {
 		os.RemoveAll(builds.dir)
 	}
+	if err := Finalize(); err != nil { // after a benchmark run under mpirun
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
 	os.Exit(code)
 }
 
@@ -144,6 +148,8 @@ var mpiCases = []mpiCase{
 		[]string{`rank 0 of 2: collectives ok`, `rank 1 of 2: collectives ok`}},
 	{"collectives np=3", 3, nil, false, []string{"collectives"}, 0,
 		[]string{`rank 0 of 3: collectives ok`, `rank 1 of 3: collectives ok`, `rank 2 of 3: collectives ok`}},
+	{"collectives np=2, funneled", 2, []string{"-x", FunnelEnv + "=1"}, false, []string{"collectives"}, 0,
+		[]string{`rank 0 of 2: collectives ok`, `rank 1 of 2: collectives ok`}},
 	{"abort np=2", 2, nil, false, []string{"abort", "1"}, 3,
 		[]string{`rank 1: mpitest: injected failure`}},
 	{"abort np=3", 3, nil, false, []string{"abort", "2"}, 3,

@@ -1,6 +1,8 @@
 package dist
 
-// op names a collective, for the MPI server and for error messages.
+import "fmt"
+
+// op names a collective, for the MPI binding and for error messages.
 type op int
 
 const (
@@ -40,4 +42,12 @@ func (o op) elemSize() int {
 		return 4
 	}
 	return 0
+}
+
+// checkRoot checks that a broadcast's root is a rank of a world of size.
+func checkRoot(op string, root, size int) error {
+	if root < 0 || root >= size {
+		return fmt.Errorf("dist: %s root must be in [0,%d), got %d", op, size, root)
+	}
+	return nil
 }

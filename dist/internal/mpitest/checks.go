@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -148,20 +149,30 @@ func bcast(c dist.Comm) error {
 }
 
 // barrier checks that a barrier holds every rank until the last arrives:
-// rank r arrives r·50 ms late, so every rank waits (s−1)·50 ms.
+// rank r arrives r·20 ms late, and every rank must leave after the last
+// one's arrival. The ranks share one host and so one clock; each rank's
+// times, in microseconds since 1970 (exact in float64), are gathered by
+// summing vectors that are zero except at the rank's own index.
 func barrier(c dist.Comm) error {
-	const late = 50 * time.Millisecond
 	if err := c.Barrier(); err != nil {
 		return err
 	}
-	start := time.Now()
-	time.Sleep(time.Duration(c.Rank()) * late)
+	time.Sleep(time.Duration(c.Rank()) * 20 * time.Millisecond)
+	s := c.Size()
+	times := make([]float64, 2*s) // arrivals, then departures
+	times[c.Rank()] = float64(time.Now().UnixMicro())
 	if err := c.Barrier(); err != nil {
 		return err
 	}
-	want := time.Duration(c.Size()-1)*late - 10*time.Millisecond
-	if got := time.Since(start); got < want {
-		return fmt.Errorf("barrier released rank %d after %v, before the last rank arrived (%v)", c.Rank(), got, want)
+	times[s+c.Rank()] = float64(time.Now().UnixMicro())
+	if err := c.AllreduceSum64(times); err != nil {
+		return err
+	}
+	last := slices.Max(times[:s])
+	for r, left := range times[s:] {
+		if left < last {
+			return fmt.Errorf("rank %d left the barrier at %.0f µs, before the last arrival at %.0f µs", r, left, last)
+		}
 	}
 	return nil
 }
