@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/internal/atomicfile"
 )
 
 // FileVersion is the model file format version this package writes.
@@ -71,9 +71,8 @@ func NewFile(m ModelSpec, e *graph.Engine) *File {
 	return f
 }
 
-// Save writes f to path atomically: a temporary file in the same directory
-// is written, synced and renamed over path, so a reader sees the old file
-// or the new one, never a truncated one.
+// Save writes f to path atomically (WriteFileAtomic): a reader sees the
+// old file or the new one, never a truncated one.
 func (f *File) Save(path string) error {
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -82,34 +81,14 @@ func (f *File) Save(path string) error {
 	return WriteFileAtomic(path, append(b, '\n'))
 }
 
-// WriteFileAtomic writes b to path through a synced temporary file and a rename.
-func WriteFileAtomic(path string, b []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+// WriteFileAtomic writes b to path by internal/atomicfile's rules: a
+// regular file is replaced through a synced temporary file and a rename
+// (keeping an existing file's mode; a new one gets 0666 minus the umask),
+// a symbolic link's target is replaced and the link kept, and a device, a
+// FIFO or "-" (standard output) is written directly.
+func WriteFileAtomic(path string, b []byte) error {
+	if err := atomicfile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("train: writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return fmt.Errorf("train: writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("train: syncing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("train: writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("train: replacing %s: %w", path, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
