@@ -2,7 +2,11 @@ package data
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -50,4 +54,54 @@ func FuzzParseCSV(f *testing.F) {
 			t.Fatalf("with the default bounds: %v", err)
 		}
 	})
+}
+
+// TestWriteFuzzSeeds rewrites testdata/fuzz/FuzzParseCSV under -update:
+// valid files and one input for every error ParseCSV reports (under the
+// fuzz target's bounds: 256-byte records, 1024 values).
+func TestWriteFuzzSeeds(t *testing.T) {
+	if !*update {
+		t.Skip("rewrites testdata/fuzz under -update")
+	}
+	seeds := map[string][2]string{ // name: input, target
+		"valid":                       {"x,y\n1,2\n3,4\n", ""},
+		"valid-target-middle":         {"a,y,b\n1,2,3\n", "y"},
+		"bom-crlf-quotes-blank-lines": {"\uFEFF a , b \r\n\r\n 1 ,\"-2.5\"\r\n\r\n1e-3,+4\r\n", ""},
+		"empty-file":                  {"", ""},
+		"only-blank-lines":            {"\n\n\n", ""},
+		"missing-header":              {"1,2,3\n4,5,6\n", ""},
+		"ragged-short":                {"x1,x2,y\n1,2,3\n7,8\n", ""},
+		"ragged-long":                 {"x1,x2,y\n1,2,3,4\n", ""},
+		"non-numeric":                 {"x1,x2,y\n1,abc,3\n", ""},
+		"nan":                         {"x1,x2,y\nNaN,2,3\n", ""},
+		"inf":                         {"x1,x2,y\n1,2,-Inf\n", ""},
+		"overflow":                    {"x1,x2,y\n1,1e400,3\n", ""},
+		"underscore":                  {"x,y\n1_000,2\n", ""},
+		"hex-float":                   {"x,y\n0x1p3,2\n", ""},
+		"empty-cell":                  {"x1,x2,y\n1,,3\n", ""},
+		"unknown-target":              {"x1,x2,y\n1,2,3\n", "price"},
+		"no-data-rows":                {"x1,x2,y\n\n", ""},
+		"duplicate-header":            {"x1,x2,x1,y\n1,2,3,4\n", ""},
+		"empty-header-name":           {"x1,,y\n1,2,3\n", ""},
+		"one-column":                  {"y\n1\n", ""},
+		"bare-quote":                  {"x,y\n1,2\n3,4\"\n", ""},
+		"unterminated-quote":          {"x,y\n1,\"2\n", ""},
+		"multi-line-field":            {"x,y\n\"1\n\",2\n3,z\n", ""},
+		"long-line":                   {"x,y\n" + strings.Repeat("1", 300) + ",2\n", ""},
+		"long-quoted-record":          {"x,y\n1,\"2" + strings.Repeat("\n", 300) + "\"\n", ""},
+		"nul-bytes":                   {strings.Repeat("\x00", 400), ""},
+		"too-many-cells":              {"a,b,c,d,e,f,g,h\n" + strings.Repeat("1,2,3,4,5,6,7,8\n", 130), ""},
+		"long-cell-quoted":            {"x,y\n" + strings.Repeat("a", 200) + ",1\n", ""},
+		"long-target-name":            {"x,y\n1,2\n", strings.Repeat("t", 200)},
+	}
+	dir := filepath.Join("testdata", "fuzz", "FuzzParseCSV")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range seeds {
+		body := fmt.Sprintf("go test fuzz v1\n[]byte(%s)\nstring(%s)\n", strconv.Quote(s[0]), strconv.Quote(s[1]))
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
