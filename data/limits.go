@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -72,21 +73,50 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		l.err = &interruptedError{context.Cause(l.ctx)}
 		return 0, l.err
 	}
-	for i, c := range p[:n] {
-		switch c {
+	if i, ok := l.scan(p[:n]); !ok {
+		l.err = &recordError{line: l.line, start: l.start, max: l.max}
+		return i, l.err
+	}
+	return n, err
+}
+
+// scan follows p's records; on passing the limit it returns the number of
+// bytes before the one that passed it, and false. An unquoted line is
+// taken whole (bytes.IndexByte); quoted text goes byte by byte.
+func (l *limitReader) scan(p []byte) (int, bool) {
+	i := 0
+	for i < len(p) {
+		if !l.quoted {
+			line, nl := p[i:], bytes.IndexByte(p[i:], '\n')
+			if nl >= 0 {
+				line = line[:nl]
+			}
+			if bytes.IndexByte(line, '"') < 0 && l.size+len(line) <= l.max {
+				if nl < 0 {
+					l.size += len(line)
+					return len(p), true
+				}
+				l.line++
+				l.size, l.start = 0, l.line
+				i += nl + 1
+				continue
+			}
+		}
+		switch p[i] {
 		case '"':
 			l.quoted = !l.quoted
 		case '\n':
 			l.line++
 			if !l.quoted {
 				l.size, l.start = 0, l.line
+				i++
 				continue
 			}
 		}
 		if l.size++; l.size > l.max {
-			l.err = &recordError{line: l.line, start: l.start, max: l.max}
-			return i, l.err
+			return i, false
 		}
+		i++
 	}
-	return n, err
+	return len(p), true
 }

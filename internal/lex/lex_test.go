@@ -83,3 +83,61 @@ func TestQuote(t *testing.T) {
 		t.Errorf("Cut = %q", got)
 	}
 }
+
+// decimal reports whether s matches Float's documented grammar, written
+// out as a reference for FuzzFloat.
+func decimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	intDigits := digits(s[i:])
+	i += intDigits
+	fracDigits := 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		fracDigits = digits(s[i:])
+		i += fracDigits
+	}
+	if intDigits == 0 && fracDigits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		n := digits(s[i:])
+		if n == 0 {
+			return false
+		}
+		i += n
+	}
+	return i == len(s)
+}
+
+// FuzzFloat checks Float against its documented grammar: it accepts s
+// exactly when s is a plain decimal whose value is finite, with
+// strconv.ParseFloat's value; a refused plain decimal overflows.
+func FuzzFloat(f *testing.F) {
+	for _, s := range []string{"1", "-2.5", ".5", "5.", "1e-3", "+4E2", "1e400", "1e-400", "1_000", "0x1p3", "inf", "NaN", "", ".", "1e", "+.5e-0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := Float(s)
+		w, perr := strconv.ParseFloat(s, 64)
+		finite := !math.IsInf(w, 0) && (perr == nil || errors.Is(perr, strconv.ErrRange))
+		switch {
+		case decimal(s) && finite:
+			if err != nil || math.Float64bits(v) != math.Float64bits(w) {
+				t.Fatalf("Float(%q) = %v, %v; ParseFloat says %v", s, v, err, w)
+			}
+		case decimal(s):
+			if !errors.Is(err, ErrNonFinite) {
+				t.Fatalf("Float(%q) = %v, %v; want ErrNonFinite", s, v, err)
+			}
+		case err == nil:
+			t.Fatalf("Float(%q) = %v, accepted outside the grammar", s, v)
+		}
+	})
+}

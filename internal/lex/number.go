@@ -30,54 +30,44 @@ var ErrRange = errors.New("integer out of range")
 // not a number gives ErrSyntax. A value too small for a float64 is 0, as
 // strconv.ParseFloat makes it. s is not trimmed.
 func Float(s string) (float64, error) {
-	if !decimal(s) {
-		switch strings.ToLower(strings.TrimLeft(s, "+-")) {
-		case "nan", "inf", "infinity":
-			if len(s)-len(strings.TrimLeft(s, "+-")) <= 1 {
-				return 0, ErrNonFinite
-			}
-		}
-		return 0, ErrSyntax
-	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, ErrSyntax // not reached: decimal's grammar is ParseFloat's subset
+	if err == nil && plain(s) {
+		// ParseFloat's grammar over the characters of plain decimals is
+		// exactly Float's: hexadecimal needs an x, words letters, and
+		// separators an underscore.
+		return v, nil
 	}
-	if math.IsInf(v, 0) {
-		return 0, ErrNonFinite
+	if errors.Is(err, strconv.ErrRange) && plain(s) {
+		if math.IsInf(v, 0) {
+			return 0, ErrNonFinite // 1e400
+		}
+		return v, nil // 1e-400: too small for a float64, 0 as ParseFloat makes it
 	}
-	return v, nil
+	switch strings.ToLower(strings.TrimLeft(s, "+-")) {
+	case "nan", "inf", "infinity":
+		if len(s)-len(strings.TrimLeft(s, "+-")) <= 1 {
+			return 0, ErrNonFinite
+		}
+	}
+	return 0, ErrSyntax
 }
 
-// decimal reports whether s matches Float's grammar.
-func decimal(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
+// plainChar marks the bytes a plain decimal number may hold.
+var plainChar = func() (t [256]bool) {
+	for _, c := range []byte("0123456789.eE+-") {
+		t[c] = true
 	}
-	intDigits := digits(s[i:])
-	i += intDigits
-	fracDigits := 0
-	if i < len(s) && s[i] == '.' {
-		i++
-		fracDigits = digits(s[i:])
-		i += fracDigits
-	}
-	if intDigits == 0 && fracDigits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		n := digits(s[i:])
-		if n == 0 {
+	return t
+}()
+
+// plain reports whether s holds only the characters of a plain decimal.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !plainChar[s[i]] {
 			return false
 		}
-		i += n
 	}
-	return i == len(s)
+	return true
 }
 
 // digits counts the leading ASCII digits of s.
