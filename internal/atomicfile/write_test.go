@@ -501,3 +501,38 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	noTemps(t, dir)
 }
+
+// TestWriteAndCheckErrorsUnprivileged reruns TestWriteAndCheckErrors as
+// user nobody when the tests run as root, for whom every file is writable,
+// so that the read-only cases are checked too.
+func TestWriteAndCheckErrorsUnprivileged(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root: TestWriteAndCheckErrors covers the read-only cases itself")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("no setpriv to drop privileges with")
+	}
+	dir, err := os.MkdirTemp("", "atomicfile-nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "atomicfile.test")
+	b, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin, "-test.run=^TestWriteAndCheckErrors$", "-test.v")
+	cmd.Dir = os.TempDir()
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestWriteAndCheckErrors") {
+		t.Fatalf("as nobody: %v\n%s", err, out)
+	}
+}
