@@ -212,11 +212,12 @@ func parseHeader(name string, cr *csv.Reader, header []string, noTarget bool) ([
 const maxListed = 10
 
 // nameList lists column names for a message: at most maxListed of them,
-// each cut to lex.QuoteMax bytes, then the count.
+// each cut to lex.QuoteMax bytes (quoted when it holds a line break or
+// another character that needs escaping), then the count.
 func nameList(names []string) string {
 	shown := make([]string, 0, min(len(names), maxListed)+1)
 	for _, n := range names[:min(len(names), maxListed)] {
-		shown = append(shown, lex.Cut(n))
+		shown = append(shown, lex.Name(n))
 	}
 	if len(names) > maxListed {
 		return strings.Join(shown, ", ") + fmt.Sprintf(", …; %d in all", len(names))

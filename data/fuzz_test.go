@@ -93,6 +93,9 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		"too-many-cells":              {"a,b,c,d,e,f,g,h\n" + strings.Repeat("1,2,3,4,5,6,7,8\n", 130), ""},
 		"long-cell-quoted":            {"x,y\n" + strings.Repeat("a", 200) + ",1\n", ""},
 		"long-target-name":            {"x,y\n1,2\n", strings.Repeat("t", 200)},
+		// Found by the fuzzer: a column name with a line break broke the
+		// message's line in the list of columns.
+		"newline-in-column-name": {"1,\"0\n0\"", "0"},
 	}
 	dir := filepath.Join("testdata", "fuzz", "FuzzParseCSV")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -160,7 +160,7 @@ func (s State) fits(saved State, sizes map[string]int, path string) error {
 func quoteAll(names []string) string {
 	shown := make([]string, 0, min(len(names), 10))
 	for _, n := range names[:min(len(names), 10)] {
-		shown = append(shown, lex.Cut(n))
+		shown = append(shown, lex.Name(n))
 	}
 	if len(names) > 10 {
 		shown = append(shown, fmt.Sprintf("… (%d in all)", len(names)))

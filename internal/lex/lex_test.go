@@ -82,6 +82,11 @@ func TestQuote(t *testing.T) {
 	if got := Cut(forty + "xyz"); got != forty+"…" {
 		t.Errorf("Cut = %q", got)
 	}
+	for in, want := range map[string]string{"x1": "x1", forty + "b": forty + "…", "0\n0": `"0\n0"`, "a\"b": `"a\"b"`, "é": "é"} {
+		if got := Name(in); got != want {
+			t.Errorf("Name(%q) = %s, want %s", in, got, want)
+		}
+	}
 }
 
 // decimal reports whether s matches Float's documented grammar, written

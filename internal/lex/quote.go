@@ -36,3 +36,13 @@ func Cut(s string) string {
 	}
 	return s[:n] + "…"
 }
+
+// Name returns a name for an unquoted list in a message: Cut(s) when s
+// needs no escaping, otherwise Quote(s), so that a name holding a line
+// break or a control character cannot break the message's line.
+func Name(s string) string {
+	if q := strconv.Quote(s); q[1:len(q)-1] == s {
+		return Cut(s)
+	}
+	return Quote(s)
+}
