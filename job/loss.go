@@ -50,6 +50,9 @@ func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string)
 			if info.Classes == "multi" && c.Classes < 2 {
 				return c, fmt.Errorf("job: xent needs at least 2 classes, the target %q has %d", ds.Target, c.Classes)
 			}
+			if c.Classes > ds.N {
+				return c, fmt.Errorf("job: the target %q has labels up to %d (%d classes) in only %d rows; class labels are 0, 1, …, k−1 with k far below the rows (is %q the target column?)", ds.Target, c.Classes-1, c.Classes, ds.N, ds.Target)
+			}
 		} else if spec == "logistic" || spec == "softmax" {
 			return c, fmt.Errorf("job: model %s is a classifier; use --loss bce or xent, not %s", spec, loss)
 		}

@@ -173,7 +173,7 @@ func loadData(cmd *cobra.Command, path, name string, opt data.CSVOptions) (*data
 	case path != "" && name != "":
 		return nil, fmt.Errorf("give --data or --dataset, not both")
 	case path != "":
-		return data.ReadCSV(path, opt)
+		return data.ReadCSVContext(cmd.Context(), path, opt)
 	case name != "":
 		return data.Open(name)
 	}
