@@ -151,16 +151,16 @@ func (op *poolOp) String() string {
 }
 func (op *poolOp) DiffWRT(int) []bool { return []bool{true} }
 
-// SymDiff gives ∂L/∂x: for max pooling from (x, ∂L/∂y), the maxima being
-// found again; for average pooling from ∂L/∂y alone.
-func (op *poolOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+// SymDiff gives ∂L/∂x: for max pooling from (x, y, ∂L/∂y), y locating
+// each window's maximum; for average pooling from ∂L/∂y alone.
+func (op *poolOp) SymDiff(in G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("ops: %v takes 1 input, got %d", op, len(in))
 	}
 	var dx *G.Node
 	var err error
 	if op.max {
-		dx, err = apply("maxpool2d gradient", &maxPoolGradOp{p: op.p}, in[0], grad)
+		dx, err = apply("maxpool2d gradient", &maxPoolGradOp{p: op.p}, in[0], output, grad)
 	} else {
 		dx, err = apply("avgpool2d gradient", &avgPoolGradOp{p: op.p}, grad)
 	}
@@ -188,18 +188,18 @@ func poolKernel[T conv.Float](op *poolOp, in []tensor.Shape) (func([]T, [][]T) e
 	return func(out []T, in [][]T) error { return conv.AvgPoolForward(p, out, in[0]) }, nil
 }
 
-// maxPoolGradOp is ∂L/∂x of max pooling, from (x, ∂L/∂y).
+// maxPoolGradOp is ∂L/∂x of max pooling, from (x, y, ∂L/∂y).
 type maxPoolGradOp struct{ p *conv.Pool }
 
-func (op *maxPoolGradOp) Arity() int    { return 2 }
-func (op *maxPoolGradOp) Type() hm.Type { return fnType(4, 4, 4) }
+func (op *maxPoolGradOp) Arity() int    { return 3 }
+func (op *maxPoolGradOp) Type() hm.Type { return fnType(4, 4, 4, 4) }
 func (op *maxPoolGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	x, y := poolShapes(op.p)
-	return inferShape(op, in, x, x, y)
+	return inferShape(op, in, x, x, y, y)
 }
 func (op *maxPoolGradOp) Do(v ...G.Value) (G.Value, error) {
 	x, y := poolShapes(op.p)
-	return doNative(op, v, []tensor.Shape{x, y}, x)
+	return doNative(op, v, []tensor.Shape{x, y, y}, x)
 }
 func (op *maxPoolGradOp) ReturnsPtr() bool      { return false }
 func (op *maxPoolGradOp) CallsExtern() bool     { return false }
@@ -216,11 +216,11 @@ func (op *maxPoolGradOp) NativeKernel32(in []tensor.Shape) (func([]float32, [][]
 
 func maxPoolGradKernel[T conv.Float](op *maxPoolGradOp, in []tensor.Shape) (func([]T, [][]T) error, error) {
 	x, y := poolShapes(op.p)
-	if err := sameShapes(op, in, x, y); err != nil {
+	if err := sameShapes(op, in, x, y, y); err != nil {
 		return nil, err
 	}
 	p := op.p
-	return func(out []T, in [][]T) error { return conv.MaxPoolBackward(p, out, in[0], in[1]) }, nil
+	return func(out []T, in [][]T) error { return conv.MaxPoolBackward(p, out, in[0], in[1], in[2]) }, nil
 }
 
 // avgPoolGradOp is ∂L/∂x of average pooling, from ∂L/∂y.

@@ -82,9 +82,15 @@ func BenchmarkPool(b *testing.B) {
 		r := rand.New(rand.NewPCG(1, 1))
 		x, dx := make([]float32, p.InputSize()), make([]float32, p.InputSize())
 		for i := range x {
-			x[i] = float32(r.Float64())
+			x[i] = float32(max(0, r.Float64()-0.5)) // as after a ReLU
 		}
-		y := make([]float32, p.OutputSize())
+		y, dy := make([]float32, p.OutputSize()), make([]float32, p.OutputSize())
+		for i := range dy {
+			dy[i] = float32(r.Float64())
+		}
+		if err := MaxPoolForward(p, y, x); err != nil {
+			b.Fatal(err)
+		}
 		b.Run(bp.name+"/max-forward", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -94,7 +100,7 @@ func BenchmarkPool(b *testing.B) {
 		b.Run(bp.name+"/max-backward", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = MaxPoolBackward(p, dx, x, y)
+				_ = MaxPoolBackward(p, dx, x, y, dy)
 			}
 		})
 	}

@@ -15,7 +15,7 @@ const maxValues = 1 << 32
 const maxDim = 1 << 30
 
 // chunkValues is about how many workspace values one chunk of images may
-// take: im2col columns plus the GEMM's output. 2^18 float32 values (1 MiB)
+// take: im2col columns, the GEMM's output and a copy of the images. 2^18 float32 values (1 MiB)
 // stay in a core's L2 cache between im2col and the GEMM that reads them,
 // while still giving the GEMM thousands of columns.
 const chunkValues = 1 << 18
@@ -56,10 +56,11 @@ func NewConv(s ConvSpec) (*Conv, error) {
 	}
 	c.OH = (s.H+2*s.PadH-s.DilH*(s.KH-1)-1)/s.StrideH + 1
 	c.OW = (s.W+2*s.PadW-s.DilW*(s.KW-1)-1)/s.StrideW + 1
+	// Per image: im2col columns, the GEMM's output and the image itself.
 	c.chunk = 1
-	if kd := mul(s.C, s.KH, s.KW); kd > 0 {
-		if per := mul(kd+s.K, c.OH, c.OW); per > 0 {
-			c.chunk = max(1, min(s.N, chunkValues/per))
+	if kd, img := mul(s.C, s.KH, s.KW), mul(s.C, s.H, s.W); kd > 0 && img > 0 {
+		if per := mul(kd+s.K, c.OH, c.OW); per > 0 && per+img > 0 {
+			c.chunk = max(1, min(s.N, chunkValues/(per+img)))
 		}
 	}
 	c.unit = s.KH == 1 && s.KW == 1 && s.StrideH == 1 && s.StrideW == 1 && s.PadH == 0 && s.PadW == 0
@@ -180,24 +181,34 @@ func (c *Conv) WeightSize() int { return c.K * (c.C / c.Groups) * c.KH * c.KW }
 func (c *Conv) OutputSize() int { return c.N * c.K * c.OH * c.OW }
 
 // WorkspaceSize is the number of values Forward, BackwardData and
-// BackwardFilter need in ws: the im2col matrix of one chunk of images, and,
-// when a chunk holds more than one image, the GEMM's output for it.
-// It is −1 if that would exceed the size limit.
+// BackwardFilter need in ws: the im2col matrix of one chunk of images;
+// when a chunk holds more than one image, a batch-innermost copy of its
+// images and the GEMM's output; and the transposed weight gradient. It is
+// −1 if that would exceed the size limit.
 func (c *Conv) WorkspaceSize() int {
-	cols := mul(c.chunk, c.OH, c.OW)
-	kd := mul(c.C, c.KH, c.KW)
-	col := mul(kd, cols)
-	if c.chunk == 1 && c.unit {
-		col = 0
-	}
-	out := 0
-	if c.chunk > 1 {
-		out = mul(c.K, cols)
-	}
-	if cols < 0 || kd < 0 || col < 0 || out < 0 || col+out > maxValues {
+	col, xt, out := c.areas()
+	w := mul(c.K, c.C/c.Groups, c.KH, c.KW)
+	if col < 0 || xt < 0 || out < 0 || w < 0 || col+xt+out+w > maxValues {
 		return -1
 	}
-	return col + out
+	return col + xt + out + w
+}
+
+// areas returns the sizes of the workspace's three parts (−1 when one is
+// too large).
+func (c *Conv) areas() (col, xt, out int) {
+	cols := mul(c.chunk, c.OH, c.OW)
+	if !c.unit {
+		col = mul(c.C, c.KH, c.KW, cols)
+	}
+	if c.chunk > 1 {
+		xt = mul(c.chunk, c.C, c.H, c.W)
+		out = mul(c.K, cols)
+	}
+	if cols < 0 {
+		return -1, -1, -1
+	}
+	return col, xt, out
 }
 
 // Chunk is the number of images one GEMM covers.

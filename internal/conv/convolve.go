@@ -21,33 +21,24 @@ func Forward[T Float](c *Conv, y, x, w, bias, ws []T) error {
 			return err
 		}
 	}
-	sp, hw := c.OH*c.OW, c.H*c.W
 	kg, kd := c.K/c.Groups, c.C/c.Groups*c.KH*c.KW
-	colArea := c.C * c.KH * c.KW * c.chunk * sp
 	for n0 := 0; n0 < c.N; n0 += c.chunk {
-		nb := min(c.chunk, c.N-n0)
-		cols := nb * sp
-		xs := x[n0*c.C*hw : (n0+nb)*c.C*hw]
-		ys := y[n0*c.K*sp : (n0+nb)*c.K*sp]
-		col := xs
-		if !(c.unit && nb == 1) {
-			col = ws[:c.C*c.KH*c.KW*cols]
-			im2col(c, col, xs, nb)
-		}
-		out := ys
-		if nb > 1 {
-			out = ws[colArea : colArea+c.K*cols]
+		b := newChunk(c, ws, n0)
+		col := b.unroll(x)
+		out := b.ys(y)
+		if b.nb > 1 {
+			out = b.yp
 		}
 		for g := 0; g < c.Groups; g++ {
-			gemm.Gemm(false, false, kg, cols, kd, 1, w[g*kg*kd:], kd, col[g*kd*cols:], cols, 0, out[g*kg*cols:], cols)
+			gemm.Gemm(false, false, kg, b.cols, kd, 1, w[g*kg*kd:], kd, col[g*kd*b.cols:], b.cols, 0, out[g*kg*b.cols:], b.cols)
 		}
-		if nb > 1 {
-			scatter(ys, out, bias, nb, c.K, sp)
+		if b.nb > 1 {
+			scatter(b.ys(y), out, bias, b.nb, c.K, b.sp)
 		} else if bias != nil {
-			for k, b := range bias {
-				row := ys[k*sp : (k+1)*sp]
+			for k, bv := range bias {
+				row := out[k*b.sp : (k+1)*b.sp]
 				for i := range row {
-					row[i] += b
+					row[i] += bv
 				}
 			}
 		}
@@ -57,34 +48,38 @@ func Forward[T Float](c *Conv, y, x, w, bias, ws []T) error {
 
 // BackwardData computes the input gradient dx = ∂L/∂x from the output
 // gradient dy: for each chunk, columns wᵀ·dy per group, folded back onto
-// the image by col2im. dx is written, never read.
+// the images by col2im. dx is written, never read.
 func BackwardData[T Float](c *Conv, dx, w, dy, ws []T) error {
 	if err := c.checkLens(len(dx), len(w), len(dy), len(ws)); err != nil {
 		return err
 	}
-	sp, hw := c.OH*c.OW, c.H*c.W
 	kg, kd := c.K/c.Groups, c.C/c.Groups*c.KH*c.KW
-	colArea := c.C * c.KH * c.KW * c.chunk * sp
 	for n0 := 0; n0 < c.N; n0 += c.chunk {
-		nb := min(c.chunk, c.N-n0)
-		cols := nb * sp
-		dys := dy[n0*c.K*sp : (n0+nb)*c.K*sp]
-		dxs := dx[n0*c.C*hw : (n0+nb)*c.C*hw]
-		dyp := dys
-		if nb > 1 {
-			dyp = ws[colArea : colArea+c.K*cols]
-			gather(dyp, dys, nb, c.K, sp)
-		}
-		direct := c.unit && nb == 1
-		col := dxs
-		if !direct {
-			col = ws[:c.C*c.KH*c.KW*cols]
+		b := newChunk(c, ws, n0)
+		dyp := b.outGrad(dy)
+		dxs := b.xs(dx)
+		// The columns' gradient goes straight into dx (1×1 convolutions
+		// of one image), into the batch-innermost copy (1×1 convolutions
+		// of a chunk) or into the im2col matrix.
+		col := b.col
+		switch {
+		case c.unit && b.nb == 1:
+			col = dxs
+		case c.unit:
+			col = b.xt
 		}
 		for g := 0; g < c.Groups; g++ {
-			gemm.Gemm(true, false, kd, cols, kg, 1, w[g*kg*kd:], kd, dyp[g*kg*cols:], cols, 0, col[g*kd*cols:], cols)
+			gemm.Gemm(true, false, kd, b.cols, kg, 1, w[g*kg*kd:], kd, dyp[g*kg*b.cols:], b.cols, 0, col[g*kd*b.cols:], b.cols)
 		}
-		if !direct {
-			col2im(c, dxs, col, nb)
+		switch {
+		case c.unit && b.nb == 1:
+		case b.nb == 1:
+			col2im(c, dxs, col, 1)
+		default:
+			if !c.unit {
+				col2im(c, b.xt, col, b.nb)
+			}
+			fromBatchInner(dxs, b.xt, b.nb, c.C*c.H*c.W)
 		}
 	}
 	return nil
@@ -92,38 +87,101 @@ func BackwardData[T Float](c *Conv, dx, w, dy, ws []T) error {
 
 // BackwardFilter computes the weight gradient dw = ∂L/∂w from x and the
 // output gradient dy: per group, dy·colᵀ summed over every chunk of images.
-// dw is written, never read.
+// When the weight has more columns (C/G·KH·KW) than rows (K/G), the GEMM
+// computes the transpose, col·dyᵀ, whose taller shape suits a packed GEMM
+// better, and the sum is transposed into dw at the end. dw is written,
+// never read.
 func BackwardFilter[T Float](c *Conv, dw, x, dy, ws []T) error {
 	if err := c.checkLens(len(x), len(dw), len(dy), len(ws)); err != nil {
 		return err
 	}
-	sp, hw := c.OH*c.OW, c.H*c.W
 	kg, kd := c.K/c.Groups, c.C/c.Groups*c.KH*c.KW
-	colArea := c.C * c.KH * c.KW * c.chunk * sp
+	colArea, xtArea, outArea := c.areas()
+	dwt := ws[colArea+xtArea+outArea : colArea+xtArea+outArea+c.WeightSize()]
 	for n0 := 0; n0 < c.N; n0 += c.chunk {
-		nb := min(c.chunk, c.N-n0)
-		cols := nb * sp
-		xs := x[n0*c.C*hw : (n0+nb)*c.C*hw]
-		dys := dy[n0*c.K*sp : (n0+nb)*c.K*sp]
-		col := xs
-		if !(c.unit && nb == 1) {
-			col = ws[:c.C*c.KH*c.KW*cols]
-			im2col(c, col, xs, nb)
-		}
-		dyp := dys
-		if nb > 1 {
-			dyp = ws[colArea : colArea+c.K*cols]
-			gather(dyp, dys, nb, c.K, sp)
-		}
+		b := newChunk(c, ws, n0)
+		col := b.unroll(x)
+		dyp := b.outGrad(dy)
 		var beta T
 		if n0 > 0 {
 			beta = 1
 		}
 		for g := 0; g < c.Groups; g++ {
-			gemm.Gemm(false, true, kg, kd, cols, 1, dyp[g*kg*cols:], cols, col[g*kd*cols:], cols, beta, dw[g*kg*kd:], kd)
+			if kd > kg {
+				gemm.Gemm(false, true, kd, kg, b.cols, 1, col[g*kd*b.cols:], b.cols, dyp[g*kg*b.cols:], b.cols, beta, dwt[g*kd*kg:], kg)
+			} else {
+				gemm.Gemm(false, true, kg, kd, b.cols, 1, dyp[g*kg*b.cols:], b.cols, col[g*kd*b.cols:], b.cols, beta, dw[g*kg*kd:], kd)
+			}
 		}
 	}
+	for g := 0; kd > kg && g < c.Groups; g++ {
+		transpose(dw[g*kg*kd:], kd, dwt[g*kd*kg:], kg, kd, kg, 0)
+	}
 	return nil
+}
+
+// chunk is one chunk of images and its share of the workspace.
+type chunk[T Float] struct {
+	c           *Conv
+	n0, nb      int // first image, images
+	sp, cols    int // OH·OW, sp·nb
+	col, xt, yp []T
+}
+
+// newChunk cuts the workspace for the chunk that starts at image n0. The
+// workspace holds, in order, the im2col matrix (not for 1×1 convolutions),
+// the batch-innermost copy of the chunk's images and the GEMM's output;
+// the last two only when a chunk holds more than one image.
+func newChunk[T Float](c *Conv, ws []T, n0 int) chunk[T] {
+	nb := min(c.chunk, c.N-n0)
+	sp := c.OH * c.OW
+	b := chunk[T]{c: c, n0: n0, nb: nb, sp: sp, cols: sp * nb}
+	colArea, xtArea, _ := c.areas()
+	if !c.unit {
+		b.col = ws[:c.C*c.KH*c.KW*b.cols]
+	}
+	if nb > 1 {
+		b.xt = ws[colArea : colArea+c.C*c.H*c.W*nb]
+		b.yp = ws[colArea+xtArea : colArea+xtArea+c.K*b.cols]
+	}
+	return b
+}
+
+// xs and ys are the chunk's images in an input- or output-shaped slice.
+func (b chunk[T]) xs(x []T) []T {
+	m := b.c.C * b.c.H * b.c.W
+	return x[b.n0*m : (b.n0+b.nb)*m]
+}
+
+func (b chunk[T]) ys(y []T) []T {
+	m := b.c.K * b.sp
+	return y[b.n0*m : (b.n0+b.nb)*m]
+}
+
+// unroll returns the chunk's im2col matrix; for 1×1 convolutions that is
+// the images themselves, batch-innermost.
+func (b chunk[T]) unroll(x []T) []T {
+	c, xs := b.c, b.xs(x)
+	if b.nb > 1 {
+		toBatchInner(b.xt, xs, b.nb, c.C*c.H*c.W)
+		xs = b.xt
+	}
+	if c.unit {
+		return xs
+	}
+	im2col(c, b.col, xs, b.nb)
+	return b.col
+}
+
+// outGrad returns the chunk's output gradient as K rows of (OH·OW, nb)
+// columns.
+func (b chunk[T]) outGrad(dy []T) []T {
+	dys := b.ys(dy)
+	if b.nb == 1 {
+		return dys
+	}
+	gather(b.yp, dys, b.nb, b.c.K, b.sp)
+	return b.yp
 }
 
 // BiasGrad computes the bias gradient db[k] = Σ_{n, oh, ow} dy[n, k, oh, ow].

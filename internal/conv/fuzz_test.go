@@ -99,7 +99,7 @@ func FuzzPool(f *testing.F) {
 		if isMax {
 			err = MaxPoolForward(p, y, x)
 			if err == nil {
-				err = MaxPoolBackward(p, dx, x, dy)
+				err = MaxPoolBackward(p, dx, x, y, dy)
 			}
 		} else {
 			err = AvgPoolForward(p, y, x)

@@ -79,7 +79,8 @@ func checkPool[T Float](t *testing.T, p *Pool, isMax bool, x, dy []T, wantY, wan
 	y, dx := nans[T](len(wantY)), nans[T](len(wantDX))
 	var err1, err2 error
 	if isMax {
-		err1, err2 = MaxPoolForward(p, y, x), MaxPoolBackward(p, dx, x, dy)
+		err1 = MaxPoolForward(p, y, x)
+		err2 = MaxPoolBackward(p, dx, x, y, dy)
 	} else {
 		err1, err2 = AvgPoolForward(p, y, x), AvgPoolBackward(p, dx, dy)
 	}
@@ -114,8 +115,11 @@ func TestMaxPoolTies(t *testing.T) {
 		for i := range dy {
 			dy[i] = float64(i + 1)
 		}
-		dx := nans[float64](len(x))
-		if err := MaxPoolBackward(p, dx, x, dy); err != nil {
+		dx, y := nans[float64](len(x)), nans[float64](len(dy))
+		if err := MaxPoolForward(p, y, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := MaxPoolBackward(p, dx, x, y, dy); err != nil {
 			t.Fatal(err)
 		}
 		// Expected: each window's first in-image element gets its dy.
@@ -143,12 +147,11 @@ func TestMaxPoolTies(t *testing.T) {
 		// A later value wins only when strictly greater.
 		x[1] = 1
 		x[p.W] = 1
-		y := make([]float64, p.OutputSize())
 		if err := MaxPoolForward(p, y, x); err != nil {
 			t.Fatal(err)
 		}
 		if s.KH == 2 && s.StrideH == 2 {
-			if err := MaxPoolBackward(p, dx, x, dy); err != nil {
+			if err := MaxPoolBackward(p, dx, x, y, dy); err != nil {
 				t.Fatal(err)
 			}
 			if y[0] != 1 || dx[1] != dy[0] || dx[p.W] != 0 || dx[0] != 0 {
@@ -158,8 +161,32 @@ func TestMaxPoolTies(t *testing.T) {
 	}
 }
 
-// TestMaxPoolNaN checks that a NaN in a window wins, as in torch.
+// TestMaxPoolNaN checks that a NaN in a window wins, the last of several,
+// and that a zero maximum keeps the sign of the first zero, as in torch
+// (checked with torch 1.13's max_pool2d).
 func TestMaxPoolNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, s := range []PoolSpec{poolSpec(1, 1, 2, 2, 2, 2, 2, 2, 0, 0, 1, 1), poolSpec(1, 1, 2, 2, 2, 2, 1, 1, 0, 0, 1, 1)} {
+		p, _ := NewMaxPool(s)
+		y, dx := make([]float32, 1), make([]float32, 4)
+		x := []float32{1, nan, nan, 0}
+		if err := MaxPoolForward(p, y, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := MaxPoolBackward(p, dx, x, y, []float32{1}); err != nil {
+			t.Fatal(err)
+		}
+		if dx[2] != 1 || dx[1] != 0 {
+			t.Errorf("%+v: two NaNs: dx = %v, want the gradient on the last", s, dx)
+		}
+		negZero := float32(math.Copysign(0, -1))
+		if err := MaxPoolForward(p, y, []float32{negZero, 0, 0, negZero}); err != nil {
+			t.Fatal(err)
+		}
+		if !math.Signbit(float64(y[0])) {
+			t.Errorf("%+v: max(−0, 0, 0, −0) = %v, want −0", s, y[0])
+		}
+	}
 	for _, s := range []PoolSpec{poolSpec(1, 1, 2, 2, 2, 2, 2, 2, 0, 0, 1, 1), poolSpec(1, 1, 2, 3, 2, 3, 1, 1, 0, 0, 1, 1)} {
 		p, _ := NewMaxPool(s)
 		x := make([]float32, p.InputSize())
@@ -169,7 +196,7 @@ func TestMaxPoolNaN(t *testing.T) {
 		if err := MaxPoolForward(p, y, x); err != nil {
 			t.Fatal(err)
 		}
-		if err := MaxPoolBackward(p, dx, x, []float32{1}); err != nil {
+		if err := MaxPoolBackward(p, dx, x, y, []float32{1}); err != nil {
 			t.Fatal(err)
 		}
 		if y[0] == y[0] || dx[2] != 1 {
@@ -210,7 +237,8 @@ func TestPoolFiniteDifferences(t *testing.T) {
 			return l
 		}
 		if kind == "max" {
-			err = MaxPoolBackward(p, dx, x, u)
+			loss() // fills y
+			err = MaxPoolBackward(p, dx, x, y, u)
 		} else {
 			err = AvgPoolBackward(p, dx, u)
 		}
@@ -289,7 +317,7 @@ func TestPoolErrors(t *testing.T) {
 	if err := MaxPoolForward(p, make([]float32, 16), make([]float32, 63)); err == nil || err.Error() != "maxpool2d: the input has 63 values, want 64" {
 		t.Errorf("got %v", err)
 	}
-	if err := MaxPoolBackward(p, make([]float32, 64), make([]float32, 64), make([]float32, 15)); err == nil || err.Error() != "maxpool2d: the output has 15 values, want 16" {
+	if err := MaxPoolBackward(p, make([]float32, 64), make([]float32, 64), make([]float32, 16), make([]float32, 15)); err == nil || err.Error() != "maxpool2d: the output has 15 values, want 16" {
 		t.Errorf("got %v", err)
 	}
 }
@@ -301,7 +329,7 @@ func TestPoolAllocs(t *testing.T) {
 	y := make([]float32, mp.OutputSize())
 	if n := testing.AllocsPerRun(10, func() {
 		_ = MaxPoolForward(mp, y, x)
-		_ = MaxPoolBackward(mp, dx, x, y)
+		_ = MaxPoolBackward(mp, dx, x, y, y)
 		_ = AvgPoolForward(ap, y, x)
 		_ = AvgPoolBackward(ap, dx, y)
 		_ = GlobalAvgPool(y[:12], x[:12*64], 12, 64)
