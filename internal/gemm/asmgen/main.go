@@ -1,0 +1,307 @@
+// Command asmgen writes the AVX2 and AVX-512 GEMM micro-kernels of package gemm
+// (kernel_amd64.s) and their Go declarations (kernel_amd64_decl.go) with avo.
+//
+// Run it through `go generate ./internal/gemm` from the repository root. It lives in its
+// own module so that avo stays out of the main go.mod.
+//
+// Each kernel computes one MR×NR tile of C from a packed A sliver (kc steps of MR values,
+// alpha already folded in) and a packed B sliver (kc steps of NR values):
+//
+//	C[i][j] ← Σ_p A[p][i]·B[p][j]                 when load is false (C is not read),
+//	C[i][j] ← beta·C[i][j] + Σ_p A[p][i]·B[p][j]  when load is true,
+//
+// for i < MR, j < NR, with C's rows ldc elements apart. NR spans NRV vector registers, and
+// the MR·NRV accumulators stay in registers for the whole k loop (Goto & van de Geijn 2008;
+// Van Zee & van de Geijn 2015, the BLIS micro-kernel).
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// spec describes one micro-kernel.
+type spec struct {
+	name   string
+	avx512 bool
+	size   int // element size in bytes: 4 (float32) or 8 (float64)
+	mr     int // rows of the tile: broadcasts of A per k step
+	nrv    int // vector registers per row of the tile
+	unroll int // k steps per loop iteration
+	pfA    int // prefetch distance for A in k steps, 0 for none
+	direct bool // A is read in place from mr rows lda apart instead of from a packed sliver
+}
+
+func (s spec) lanes() int {
+	if s.avx512 {
+		return 64 / s.size
+	}
+	return 32 / s.size
+}
+
+func (s spec) nr() int { return s.nrv * s.lanes() }
+
+func (s spec) goType() string {
+	if s.size == 4 {
+		return "float32"
+	}
+	return "float64"
+}
+
+func (s spec) vec(i int) VecPhysical {
+	if s.avx512 {
+		return zmm[i]
+	}
+	return ymm[i]
+}
+
+var zmm = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+	Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31}
+
+var ymm = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+
+// kernels lists the kernels that package gemm uses; see its doc comment for the choice.
+var kernels = []spec{
+	{name: "kernF64AVX512", avx512: true, size: 8, mr: 12, nrv: 2, unroll: 4},
+	{name: "kernF32AVX512", avx512: true, size: 4, mr: 12, nrv: 2, unroll: 4},
+	{name: "kernF64AVX2", size: 8, mr: 6, nrv: 2, unroll: 4},
+	{name: "kernF32AVX2", size: 4, mr: 6, nrv: 2, unroll: 4},
+}
+
+func main() {
+	ConstraintExpr("amd64,!purego")
+	for _, s := range kernels {
+		kernel(s)
+		d := s
+		d.name += "Direct"
+		d.direct = true
+		kernel(d)
+	}
+	Generate()
+}
+
+func kernel(s spec) {
+	t := s.goType()
+	isa := "AVX2+FMA"
+	if s.avx512 {
+		isa = "AVX-512F"
+	}
+	if s.direct {
+		TEXT(s.name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, lda int, b, c *%s, ldc int, beta %s, load bool)", t, t, t))
+		Doc(fmt.Sprintf("%s is the %d×%d %s micro-kernel for %s that reads A in place,", s.name, s.mr, s.nr(), t, isa),
+			"from mr rows lda elements apart (see asmgen).")
+	} else {
+		TEXT(s.name, NOSPLIT, fmt.Sprintf("func(k int, a, b, c *%s, ldc int, beta %s, load bool)", t, t))
+		Doc(fmt.Sprintf("%s is the %d×%d %s micro-kernel for %s (see asmgen).", s.name, s.mr, s.nr(), t, isa))
+	}
+	Pragma("noescape")
+
+	acc := func(i, v int) VecPhysical { return s.vec(i*s.nrv + v) }
+	nacc := s.mr * s.nrv
+	bv := func(v int) VecPhysical { return s.vec(nacc + v) }
+	tmp := s.vec(nacc + s.nrv)
+	if nacc+s.nrv+1 > len(zmm) || (!s.avx512 && nacc+s.nrv+1 > len(ymm)) {
+		panic(s.name + ": too many registers")
+	}
+
+	Load(Param("k"), RCX)
+	Load(Param("a"), RSI)
+	// In place, row r of A is at base r/5 (SI, R13, AX = a + 0, 5, 10 rows) plus
+	// 0, lda, 2·lda, 3·lda or 4·lda (R11 = lda and R12 = 3·lda, in bytes).
+	var aBases []Register
+	if s.direct {
+		Load(Param("lda"), R11)
+		SHLQ(U8(log2(s.size)), R11)
+		LEAQ(Mem{Base: R11, Index: R11, Scale: 2}, R12)
+		aBases = []Register{RSI}
+		if s.mr > 5 {
+			LEAQ(Mem{Base: RSI, Index: R11, Scale: 4}, R13)
+			ADDQ(R11, R13)
+			aBases = append(aBases, R13)
+		}
+		if s.mr > 10 {
+			LEAQ(Mem{Base: R13, Index: R11, Scale: 4}, RAX)
+			ADDQ(R11, RAX)
+			aBases = append(aBases, RAX)
+		}
+		if s.mr > 15 {
+			panic(s.name + ": direct A supports at most 15 rows")
+		}
+	}
+	aAt := func(i, disp int) Mem {
+		if !s.direct {
+			return Mem{Base: RSI, Disp: disp + i*s.size}
+		}
+		m := Mem{Base: aBases[i/5], Disp: disp}
+		switch i % 5 {
+		case 1:
+			m.Index, m.Scale = R11, 1
+		case 2:
+			m.Index, m.Scale = R11, 2
+		case 3:
+			m.Index, m.Scale = R12, 1
+		case 4:
+			m.Index, m.Scale = R11, 4
+		}
+		return m
+	}
+	aStep := s.mr * s.size // bytes of A per k step
+	if s.direct {
+		aStep = s.size
+	}
+	advanceA := func(steps int) {
+		for _, r := range aBases {
+			ADDQ(U32(steps*aStep), r)
+		}
+		if !s.direct {
+			ADDQ(U32(steps*aStep), RSI)
+		}
+	}
+	Load(Param("b"), RDI)
+	Load(Param("c"), RDX)
+	Load(Param("ldc"), R8)
+	SHLQ(U8(log2(s.size)), R8)
+
+	// Touch the rows of C early so that they are in cache for the update.
+	MOVQ(RDX, R9)
+	for i := 0; i < s.mr; i++ {
+		for off := 0; off < s.nr()*s.size; off += 64 {
+			PREFETCHT0(Mem{Base: R9, Disp: off})
+		}
+		if i < s.mr-1 {
+			ADDQ(R8, R9)
+		}
+	}
+
+	for i := 0; i < nacc; i++ {
+		if s.avx512 {
+			VPXORQ(s.vec(i), s.vec(i), s.vec(i))
+		} else {
+			VXORPS(s.vec(i), s.vec(i), s.vec(i))
+		}
+	}
+
+	vbytes := s.lanes() * s.size
+	step := func(p int) {
+		aoff := p * aStep
+		boff := p * s.nr() * s.size
+		if s.pfA > 0 && !s.direct {
+			for off := 0; off < s.mr*s.size; off += 64 {
+				PREFETCHT0(Mem{Base: RSI, Disp: aoff + s.pfA*s.mr*s.size + off})
+			}
+		}
+		for v := 0; v < s.nrv; v++ {
+			vmovu(s, Mem{Base: RDI, Disp: boff + v*vbytes}, bv(v))
+		}
+		for i := 0; i < s.mr; i++ {
+			m := aAt(i, aoff)
+			if s.avx512 {
+				for v := 0; v < s.nrv; v++ {
+					if s.size == 8 {
+						VFMADD231PD_BCST(m, bv(v), acc(i, v))
+					} else {
+						VFMADD231PS_BCST(m, bv(v), acc(i, v))
+					}
+				}
+				continue
+			}
+			if s.size == 8 {
+				VBROADCASTSD(m, tmp)
+			} else {
+				VBROADCASTSS(m, tmp)
+			}
+			for v := 0; v < s.nrv; v++ {
+				if s.size == 8 {
+					VFMADD231PD(bv(v), tmp, acc(i, v))
+				} else {
+					VFMADD231PS(bv(v), tmp, acc(i, v))
+				}
+			}
+		}
+	}
+
+	CMPQ(RCX, U32(s.unroll))
+	JL(LabelRef(s.name + "_tail"))
+	Label(s.name + "_loop")
+	for p := 0; p < s.unroll; p++ {
+		step(p)
+	}
+	advanceA(s.unroll)
+	ADDQ(U32(s.unroll*s.nr()*s.size), RDI)
+	SUBQ(U32(s.unroll), RCX)
+	CMPQ(RCX, U32(s.unroll))
+	JGE(LabelRef(s.name + "_loop"))
+
+	Label(s.name + "_tail")
+	TESTQ(RCX, RCX)
+	JZ(LabelRef(s.name + "_store"))
+	Label(s.name + "_tail1")
+	step(0)
+	advanceA(1)
+	ADDQ(U32(s.nr()*s.size), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef(s.name + "_tail1"))
+
+	Label(s.name + "_store")
+	Load(Param("load"), R10)
+	TESTB(R10.As8(), R10.As8())
+	JZ(LabelRef(s.name + "_overwrite"))
+
+	beta := bv(0)
+	bAddr, err := Param("beta").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	if s.size == 8 {
+		VBROADCASTSD(bAddr.Addr, beta)
+	} else {
+		VBROADCASTSS(bAddr.Addr, beta)
+	}
+	for i := 0; i < s.mr; i++ {
+		for v := 0; v < s.nrv; v++ {
+			m := Mem{Base: RDX, Disp: v * vbytes}
+			if s.size == 8 {
+				VFMADD231PD(m, beta, acc(i, v))
+			} else {
+				VFMADD231PS(m, beta, acc(i, v))
+			}
+			vmovu(s, acc(i, v), m)
+		}
+		if i < s.mr-1 {
+			ADDQ(R8, RDX)
+		}
+	}
+	VZEROUPPER()
+	RET()
+
+	Label(s.name + "_overwrite")
+	for i := 0; i < s.mr; i++ {
+		for v := 0; v < s.nrv; v++ {
+			vmovu(s, acc(i, v), Mem{Base: RDX, Disp: v * vbytes})
+		}
+		if i < s.mr-1 {
+			ADDQ(R8, RDX)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+func vmovu(s spec, src, dst Op) {
+	if s.size == 8 {
+		VMOVUPD(src, dst)
+	} else {
+		VMOVUPS(src, dst)
+	}
+}
+
+func log2(n int) int {
+	l := 0
+	for 1<<l < n {
+		l++
+	}
+	return l
+}

@@ -1,0 +1,141 @@
+package gemm
+
+// problem is one Gemm call in the internal element type, after validation.
+type problem[E elem] struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    E
+	a, b, c        []E
+	lda, ldb, ldc  int
+	kern           *kernel[E]
+}
+
+// useDirect is whether an A that is not transposed is read in place by the direct kernel
+// instead of being packed (a variable so that benchmarks can compare the two).
+var useDirect = true
+
+// block computes rows [m0,m1) and columns [n0,n1) of C with the five loops around the
+// micro-kernel of Goto & van de Geijn (2008) in BLIS's order (Van Zee & van de Geijn 2015):
+//
+//	for jc over n in steps of nc:         B panel kc×nc, packed (times alpha) once per (jc, pc)
+//	  for pc over k in steps of kc:
+//	    for ic over m in steps of mc:     A block mc×kc, packed or read in place, stays in L2
+//	      for jr over nc in steps of nr:  B sliver kc×nr stays in L1
+//	        for ir over mc in steps of mr:
+//	          micro-kernel: C[ir:ir+mr, jr:jr+nr] (+)= A sliver · B sliver
+//
+// The first pc step applies beta (or, when beta is 0, never reads C); later ones accumulate.
+func (g *problem[E]) block(m0, m1, n0, n1 int, buf *buffers[E]) {
+	kr := g.kern
+	direct := useDirect && !g.transA && kr.direct != nil
+	mcStep := evenStep(m1-m0, kr.mc, kr.mr)
+	kcStep := evenStep(g.k, kr.kc, 1)
+	ncStep := evenStep(n1-n0, kr.nc, kr.nr)
+	na := mcStep * kcStep
+	if direct {
+		na = kr.mr * kcStep // the edge sliver only
+	}
+	ap, bp := buf.get(na, kcStep*ncStep, kr.mr*kr.nr)
+	for jc := n0; jc < n1; jc += ncStep {
+		nc := min(ncStep, n1-jc)
+		for pc := 0; pc < g.k; pc += kcStep {
+			kc := min(kcStep, g.k-pc)
+			if g.transB {
+				packCols(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha)
+			} else {
+				packRows(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha)
+			}
+			beta, load := g.beta, g.beta != 0
+			if pc > 0 {
+				beta, load = 1, true
+			}
+			for ic := m0; ic < m1; ic += mcStep {
+				mc := min(mcStep, m1-ic)
+				c := g.c[ic*g.ldc+jc:]
+				switch {
+				case direct:
+					g.macroDirect(mc, nc, kc, g.a[ic*g.lda+pc:], ap, bp, c, beta, load, buf.edge)
+				case g.transA:
+					packRows(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1)
+					g.macro(mc, nc, kc, ap, bp, c, beta, load, buf.edge)
+				default:
+					packCols(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1)
+					g.macro(mc, nc, kc, ap, bp, c, beta, load, buf.edge)
+				}
+			}
+		}
+	}
+}
+
+// macro runs the micro-kernel over an mc×nc block of C (c starts at its top-left corner) from
+// a packed A block and a packed B panel.
+func (g *problem[E]) macro(mc, nc, kc int, ap, bp, c []E, beta E, load bool, edge []E) {
+	kr := g.kern
+	mr, nr, ldc := kr.mr, kr.nr, g.ldc
+	for jr := 0; jr < nc; jr += nr {
+		b := &bp[jr*kc]
+		nw := min(nr, nc-jr)
+		for ir := 0; ir < mc; ir += mr {
+			a := &ap[ir*kc]
+			mh := min(mr, mc-ir)
+			if mh == mr && nw == nr {
+				kr.fn(kc, a, b, &c[ir*ldc+jr], ldc, beta, load)
+				continue
+			}
+			kr.fn(kc, a, b, &edge[0], nr, 0, false)
+			mergeEdge(edge, nr, mh, nw, c[ir*ldc+jr:], ldc, beta, load)
+		}
+	}
+}
+
+// macroDirect is macro with A read in place (a starts at the block's top-left corner); the
+// last sliver, when it has fewer than mr rows, is packed into ap.
+func (g *problem[E]) macroDirect(mc, nc, kc int, a, ap, bp, c []E, beta E, load bool, edge []E) {
+	kr := g.kern
+	mr, nr, lda, ldc := kr.mr, kr.nr, g.lda, g.ldc
+	full := mc / mr * mr
+	if full < mc {
+		packCols(ap, a, lda, 0, kc, full, mc-full, mr, 1)
+	}
+	for jr := 0; jr < nc; jr += nr {
+		b := &bp[jr*kc]
+		nw := min(nr, nc-jr)
+		for ir := 0; ir < full; ir += mr {
+			if nw == nr {
+				kr.direct(kc, &a[ir*lda], lda, b, &c[ir*ldc+jr], ldc, beta, load)
+				continue
+			}
+			kr.direct(kc, &a[ir*lda], lda, b, &edge[0], nr, 0, false)
+			mergeEdge(edge, nr, mr, nw, c[ir*ldc+jr:], ldc, beta, load)
+		}
+		if full < mc {
+			kr.fn(kc, &ap[0], b, &edge[0], nr, 0, false)
+			mergeEdge(edge, nr, mc-full, nw, c[full*ldc+jr:], ldc, beta, load)
+		}
+	}
+}
+
+// mergeEdge writes the top-left mh×nw corner of the edge tile (rows nr apart) into C:
+// C ← beta·C + tile when load, else C ← tile.
+func mergeEdge[E elem](edge []E, nr, mh, nw int, c []E, ldc int, beta E, load bool) {
+	for i := 0; i < mh; i++ {
+		src := edge[i*nr : i*nr+nw]
+		dst := c[i*ldc : i*ldc+nw]
+		if load {
+			for j, v := range src {
+				dst[j] = beta*dst[j] + v
+			}
+		} else {
+			copy(dst, src)
+		}
+	}
+}
+
+// evenStep is the step that covers n in as few blocks of at most `most` as possible, all of
+// about the same size, rounded up to a multiple of unit (max is one).
+func evenStep(n, most, unit int) int {
+	blocks := ceilDiv(n, most)
+	return min(most, roundUp(ceilDiv(n, blocks), unit))
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }

@@ -1,0 +1,88 @@
+package gemm
+
+import (
+	"os"
+	"sync/atomic"
+)
+
+// elem is the set of element types the internal code is written for; Gemm maps every Float
+// type onto one of them.
+type elem interface{ float32 | float64 }
+
+// microKernel computes one mr×nr tile of C from a packed A sliver (k steps of mr values) and a
+// packed B sliver (k steps of nr values): C ← A·B when load is false (C is not read), and
+// C ← beta·C + A·B when load is true. C's rows are ldc elements apart.
+type microKernel[E elem] func(k int, a, b, c *E, ldc int, beta E, load bool)
+
+// directKernel is microKernel reading A in place: row i of the sliver is a[i·lda:], so an A
+// that is not transposed needs no packing.
+type directKernel[E elem] func(k int, a *E, lda int, b, c *E, ldc int, beta E, load bool)
+
+// kernel is a micro-kernel with its register block (mr×nr) and its cache blocks: a packed A
+// block is at most mc×kc, a packed B panel at most kc×nc (mc a multiple of mr, nc of nr).
+// direct, when not nil, is the same kernel reading A in place.
+type kernel[E elem] struct {
+	fn         microKernel[E]
+	direct     directKernel[E]
+	mr, nr     int
+	mc, kc, nc int
+}
+
+// kernelSet is one instruction-set's pair of kernels.
+type kernelSet struct {
+	name string
+	f32  kernel[float32]
+	f64  kernel[float64]
+	ok   func() bool // whether this CPU runs the set
+}
+
+// kernelSets lists the sets from the most preferred to the least; generic is always last and
+// always runs.
+var kernelSets = append(asmKernelSets(), genericSet)
+
+// active is the set in use.
+var active atomic.Pointer[kernelSet]
+
+func init() {
+	active.Store(pickKernelSet(os.Getenv("DESCENT_GEMM")))
+}
+
+// pickKernelSet returns the set named by want when the CPU runs it, else the first set the
+// CPU runs. want is the value of DESCENT_GEMM ("", "avx512", "avx2" or "generic").
+func pickKernelSet(want string) *kernelSet {
+	if s := findKernelSet(want); s != nil {
+		return s
+	}
+	for _, s := range kernelSets {
+		if s.ok() {
+			return s
+		}
+	}
+	return genericSet
+}
+
+// findKernelSet returns the set called name when this CPU runs it, else nil.
+func findKernelSet(name string) *kernelSet {
+	for _, s := range kernelSets {
+		if s.name == name && s.ok() {
+			return s
+		}
+	}
+	return nil
+}
+
+// Kernel names the micro-kernel in use ("avx512", "avx2" or "generic"), for benchmark
+// reports. The environment variable DESCENT_GEMM, read at start-up, forces one of them
+// when the CPU supports it.
+func Kernel() string { return active.Load().name }
+
+// kernelFor returns the active kernel for element type E.
+func kernelFor[E elem](s *kernelSet) *kernel[E] {
+	var z E
+	switch any(z).(type) {
+	case float32:
+		return any(&s.f32).(*kernel[E])
+	default:
+		return any(&s.f64).(*kernel[E])
+	}
+}
