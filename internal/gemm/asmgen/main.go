@@ -27,11 +27,11 @@ import (
 type spec struct {
 	name   string
 	avx512 bool
-	size   int // element size in bytes: 4 (float32) or 8 (float64)
-	mr     int // rows of the tile: broadcasts of A per k step
-	nrv    int // vector registers per row of the tile
-	unroll int // k steps per loop iteration
-	pfA    int // prefetch distance for A in k steps, 0 for none
+	size   int  // element size in bytes: 4 (float32) or 8 (float64)
+	mr     int  // rows of the tile: broadcasts of A per k step
+	nrv    int  // vector registers per row of the tile
+	unroll int  // k steps per loop iteration
+	pfA    int  // prefetch distance for A in k steps, 0 for none
 	direct bool // A is read in place from mr rows lda apart instead of from a packed sliver
 }
 
