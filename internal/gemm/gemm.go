@@ -67,6 +67,10 @@ func gemm[E elem](transA, transB bool, m, n, k int, alpha E, a []E, lda int, b [
 		scale(m, n, beta, c, ldc)
 		return
 	}
+	if openblas {
+		cblasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	if small(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
 		return
 	}

@@ -74,7 +74,13 @@ func findKernelSet(name string) *kernelSet {
 // Kernel names the micro-kernel in use ("avx512", "avx2" or "generic"), for benchmark
 // reports. The environment variable DESCENT_GEMM, read at start-up, forces one of them
 // when the CPU supports it.
-func Kernel() string { return active.Load().name }
+// Built with -tags openblas, Gemm calls OpenBLAS and Kernel returns "openblas".
+func Kernel() string {
+	if openblas {
+		return "openblas"
+	}
+	return active.Load().name
+}
 
 // kernelFor returns the active kernel for element type E.
 func kernelFor[E elem](s *kernelSet) *kernel[E] {
