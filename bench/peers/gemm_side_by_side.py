@@ -4,7 +4,9 @@ best, since the machine may be shared.
 
 Usage (from the repository root):
   /usr/bin/python3 bench/peers/gemm_side_by_side.py [--rounds 3] [--benchtime 0.5s]
-      [--shapes NAME,NAME...] [--json]
+      [--shapes NAME,NAME...] [--threads N] [--json]
+--threads N runs both sides on N threads (GOMAXPROCS=N, OPENBLAS_NUM_THREADS=N); by default
+each uses every core.
 Prints a table with descent/numpy ratios (issue 10's target is >= 0.70 on the three network
 shapes), or one JSON object with --json.
 """
@@ -17,17 +19,18 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LINE = re.compile(r"^BenchmarkGemm/(f32|f64)/([^/]+)/(\w+)-\d+\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) GFLOPS")
+LINE = re.compile(r"^BenchmarkGemm/(f32|f64)/([^/]+)/(\w+)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) GFLOPS")
 TARGETS = {"1000x1000x1000", "128x64.64x128", "128x784.784x256"}
 
 
-def run_go(binary, benchtime, shapes):
+def run_go(binary, benchtime, shapes, threads):
     pattern = "BenchmarkGemm/"
     if shapes:
         pattern += "/(" + "|".join(re.escape(s) for s in shapes) + ")/"
-    out = subprocess.run([binary, "-test.run", "XXX", "-test.bench", pattern,
-                          "-test.benchtime", benchtime], capture_output=True, text=True,
-                         check=True).stdout
+    cmd = [binary, "-test.run", "XXX", "-test.bench", pattern, "-test.benchtime", benchtime]
+    if threads:
+        cmd += ["-test.cpu", str(threads)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     res = {}
     for line in out.splitlines():
         m = LINE.match(line)
@@ -38,12 +41,15 @@ def run_go(binary, benchtime, shapes):
     return res
 
 
-def run_numpy(min_time, shapes):
+def run_numpy(min_time, shapes, threads):
     cmd = ["/usr/bin/python3", os.path.join(HERE, "numpy_gemm.py"), "--min-time", str(min_time),
            "--repeat", "2"]
     if shapes:
         cmd += ["--shapes", ",".join(shapes)]
-    doc = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+    env = dict(os.environ)
+    if threads:
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
+    doc = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout)
     return doc, {(r["dtype"], r["shape"], "numpy"): r["gflops"] for r in doc["results"]}
 
 
@@ -52,6 +58,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--benchtime", default="0.5s")
     ap.add_argument("--shapes", default="")
+    ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     shapes = [s for s in args.shapes.split(",") if s]
@@ -62,14 +69,15 @@ def main():
         min_time = float(args.benchtime.rstrip("s"))
         numpy_doc = None
         for r in range(args.rounds):
-            sides = [lambda: run_go(binary, args.benchtime, shapes), lambda: run_numpy(min_time, shapes)[1]]
+            sides = [lambda: run_go(binary, args.benchtime, shapes, args.threads),
+                     lambda: run_numpy(min_time, shapes, args.threads)[1]]
             if r % 2:
                 sides.reverse()
             for side in sides:
                 for key, gf in side().items():
                     runs.setdefault(key, []).append(gf)
                     best[key] = max(best.get(key, 0), gf)
-        numpy_doc, _ = run_numpy(0.01, shapes[:1] or ["16x16x16"])
+        numpy_doc, _ = run_numpy(0.01, shapes[:1] or ["16x16x16"], args.threads)
     rows = []
     for (dtype, shape, impl), gf in sorted(best.items()):
         if not impl.startswith("descent:"):
@@ -81,11 +89,13 @@ def main():
                      "descent_runs": runs[(dtype, shape, impl)],
                      "numpy_runs": runs.get((dtype, shape, "numpy"))})
     if args.json:
-        print(json.dumps({"rounds": args.rounds, "numpy": numpy_doc["version"],
+        print(json.dumps({"rounds": args.rounds, "threads": args.threads or "all",
+                          "numpy": numpy_doc["version"],
                           "blas": numpy_doc["blas"], "rows": rows}))
         return
-    print("best of %d rounds (GFLOPS); numpy %s with %s" % (args.rounds, numpy_doc["version"],
-                                                         ", ".join(map(os.path.basename, numpy_doc["blas"]))))
+    print("best of %d rounds (GFLOPS), threads %s; numpy %s with %s" % (
+        args.rounds, args.threads or "all", numpy_doc["version"],
+        ", ".join(map(os.path.basename, numpy_doc["blas"]))))
     print("%-4s %-17s %-8s %9s %9s %9s %7s %s" % ("", "shape", "kernel", "descent", "gonum", "numpy", "ratio", "target"))
     for r in rows:
         verdict = ""

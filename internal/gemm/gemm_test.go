@@ -205,6 +205,8 @@ func shapes(s *kernelSet, long bool) [][3]int {
 	}
 	if long {
 		out = append(out, [3]int{128, 128, 64}, [3]int{300, 200, 520}, [3]int{1000, 33, 65})
+		// Row strides of 4 KiB (float32) and 8 KiB: A is packed instead of read in place.
+		out = append(out, [3]int{61, 19, 1024}, [3]int{61, 19, 2048})
 	}
 	return out
 }

@@ -17,6 +17,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -33,6 +34,7 @@ type spec struct {
 	unroll int  // k steps per loop iteration
 	pfA    int  // prefetch distance for A in k steps, 0 for none
 	direct bool // A is read in place from mr rows lda apart instead of from a packed sliver
+	regB   bool // AVX-512: broadcast A into a register first instead of in each FMA
 }
 
 func (s spec) lanes() int {
@@ -63,16 +65,36 @@ var zmm = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z
 
 var ymm = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
 
+// experiments are kernel shapes compared while tuning (ASMGEN_EXPERIMENT=1).
+var experiments = []spec{
+	{name: "expF64_12x16r", avx512: true, size: 8, mr: 12, nrv: 2, unroll: 4, regB: true},
+	{name: "expF64_6x32", avx512: true, size: 8, mr: 6, nrv: 4, unroll: 4},
+	{name: "expF64_8x24", avx512: true, size: 8, mr: 8, nrv: 3, unroll: 4},
+	{name: "expF64_14x16", avx512: true, size: 8, mr: 14, nrv: 2, unroll: 4},
+	{name: "expF64_12x16p", avx512: true, size: 8, mr: 12, nrv: 2, unroll: 4, pfA: 8},
+	{name: "expF64_12x16u8", avx512: true, size: 8, mr: 12, nrv: 2, unroll: 8},
+	{name: "expF64_6x32r", avx512: true, size: 8, mr: 6, nrv: 4, unroll: 4, regB: true},
+	{name: "expF32_12x32r", avx512: true, size: 4, mr: 12, nrv: 2, unroll: 4, regB: true},
+	{name: "expF32_6x64", avx512: true, size: 4, mr: 6, nrv: 4, unroll: 4},
+	{name: "expF32_8x48", avx512: true, size: 4, mr: 8, nrv: 3, unroll: 4},
+	{name: "expF32_14x32", avx512: true, size: 4, mr: 14, nrv: 2, unroll: 4},
+	{name: "expF32_12x32p", avx512: true, size: 4, mr: 12, nrv: 2, unroll: 4, pfA: 8},
+	{name: "expF32_6x64r", avx512: true, size: 4, mr: 6, nrv: 4, unroll: 4, regB: true},
+}
+
 // kernels lists the kernels that package gemm uses; see its doc comment for the choice.
 var kernels = []spec{
-	{name: "kernF64AVX512", avx512: true, size: 8, mr: 12, nrv: 2, unroll: 4},
-	{name: "kernF32AVX512", avx512: true, size: 4, mr: 12, nrv: 2, unroll: 4},
+	{name: "kernF64AVX512", avx512: true, size: 8, mr: 12, nrv: 2, unroll: 4, regB: true},
+	{name: "kernF32AVX512", avx512: true, size: 4, mr: 12, nrv: 2, unroll: 4, regB: true},
 	{name: "kernF64AVX2", size: 8, mr: 6, nrv: 2, unroll: 4},
 	{name: "kernF32AVX2", size: 4, mr: 6, nrv: 2, unroll: 4},
 }
 
 func main() {
 	ConstraintExpr("amd64,!purego")
+	if os.Getenv("ASMGEN_EXPERIMENT") != "" {
+		kernels = experiments
+	}
 	for _, s := range kernels {
 		kernel(s)
 		d := s
@@ -198,7 +220,7 @@ func kernel(s spec) {
 		}
 		for i := 0; i < s.mr; i++ {
 			m := aAt(i, aoff)
-			if s.avx512 {
+			if s.avx512 && !s.regB {
 				for v := 0; v < s.nrv; v++ {
 					if s.size == 8 {
 						VFMADD231PD_BCST(m, bv(v), acc(i, v))
@@ -208,7 +230,11 @@ func kernel(s spec) {
 				}
 				continue
 			}
-			if s.size == 8 {
+			if s.size == 8 && s.avx512 {
+				VBROADCASTSD(m, tmp)
+			} else if s.avx512 {
+				VBROADCASTSS(m, tmp)
+			} else if s.size == 8 {
 				VBROADCASTSD(m, tmp)
 			} else {
 				VBROADCASTSS(m, tmp)
