@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -257,7 +258,8 @@ func TestGemmThreads(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large products")
 	}
-	defer SetThreads(SetThreads(4))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	defer SetThreads(SetThreads(0))
 	forEachKernel(t, func(t *testing.T, s *kernelSet) {
 		rng := rand.New(rand.NewPCG(7, 8))
 		for _, sh := range [][3]int{{256, 256, 64}, {500, 37, 100}, {37, 500, 100}, {s.f64.mr * 3, 1000, 40}} {
@@ -265,6 +267,29 @@ func TestGemmThreads(t *testing.T) {
 			gemmCase{tA: true, tB: true, m: sh[0], n: sh[1], k: sh[2], alpha: -1, beta: 0, pad: 0}.check(t, rng)
 		}
 	})
+}
+
+// TestNumParts checks the work-aware split: small products stay on one goroutine, and the
+// bound set by SetThreads holds.
+func TestNumParts(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	defer SetThreads(SetThreads(0))
+	for _, tc := range []struct {
+		m, n, k, threads, want int
+	}{
+		{128, 10, 64, 0, 1},      // 2^16.3 multiply-adds: the caller's goroutine
+		{64, 64, 63, 0, 1},       // just under 2^18
+		{64, 64, 64, 0, 2},       // 2^18: two parts of 2^17
+		{128, 128, 64, 0, 8},     // 2^20
+		{1000, 1000, 1000, 0, 8}, // GOMAXPROCS
+		{1000, 1000, 1000, 3, 3}, // SetThreads
+		{1000, 1000, 1000, 1, 1},
+	} {
+		SetThreads(tc.threads)
+		if got := numParts(tc.m, tc.n, tc.k); got != tc.want {
+			t.Errorf("numParts(%d, %d, %d) with SetThreads(%d) = %d, want %d", tc.m, tc.n, tc.k, tc.threads, got, tc.want)
+		}
+	}
 }
 
 // TestGemmConcurrent runs products from several goroutines at once (for -race).
