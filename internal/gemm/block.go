@@ -43,7 +43,7 @@ func (g *problem[E]) block(m0, m1, n0, n1 int, buf *buffers[E]) {
 		for pc := 0; pc < g.k; pc += kcStep {
 			kc := min(kcStep, g.k-pc)
 			if g.transB {
-				packCols(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha)
+				packCols(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha, kr.trans)
 			} else {
 				packRows(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha)
 			}
@@ -61,7 +61,7 @@ func (g *problem[E]) block(m0, m1, n0, n1 int, buf *buffers[E]) {
 					packRows(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1)
 					g.macro(mc, nc, kc, ap, bp, c, beta, load, buf.edge)
 				default:
-					packCols(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1)
+					packCols(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1, kr.trans)
 					g.macro(mc, nc, kc, ap, bp, c, beta, load, buf.edge)
 				}
 			}
@@ -97,7 +97,7 @@ func (g *problem[E]) macroDirect(mc, nc, kc int, a, ap, bp, c []E, beta E, load 
 	mr, nr, lda, ldc := kr.mr, kr.nr, g.lda, g.ldc
 	full := mc / mr * mr
 	if full < mc {
-		packCols(ap, a, lda, 0, kc, full, mc-full, mr, 1)
+		packCols(ap, a, lda, 0, kc, full, mc-full, mr, 1, kr.trans)
 	}
 	for jr := 0; jr < nc; jr += nr {
 		b := &bp[jr*kc]

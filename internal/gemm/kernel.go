@@ -18,6 +18,13 @@ type microKernel[E elem] func(k int, a, b, c *E, ldc int, beta E, load bool)
 // that is not transposed needs no packing.
 type directKernel[E elem] func(k int, a *E, lda int, b, c *E, ldc int, beta E, load bool)
 
+// transposer packs b rows of a matrix at a time into a sliver's column order: fn sets
+// dst[(b·q+p)·ldd + i] = s·src[i·lds + b·q+p] for i, p < b and q < blocks.
+type transposer[E elem] struct {
+	fn func(dst *E, ldd int, src *E, lds int, blocks int, s E)
+	b  int
+}
+
 // kernel is a micro-kernel with its register block (mr×nr) and its cache blocks: a packed A
 // block is at most mc×kc, a packed B panel at most kc×nc (mc a multiple of mr, nc of nr).
 // direct, when not nil, is the same kernel reading A in place.
@@ -26,6 +33,7 @@ type kernel[E elem] struct {
 	direct     directKernel[E]
 	mr, nr     int
 	mc, kc, nc int
+	trans      transposer[E] // fn nil: packing transposes in Go
 }
 
 // kernelSet is one instruction-set's pair of kernels.

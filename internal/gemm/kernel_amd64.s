@@ -2423,3 +2423,115 @@ kernF32AVX2Direct_overwrite:
 	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET
+
+// func transF64x4(dst *float64, ldd int, src *float64, lds int, blocks int, s float64)
+// Requires: AVX
+TEXT ·transF64x4(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         ldd+8(FP), R8
+	SHLQ         $0x03, R8
+	MOVQ         src+16(FP), SI
+	MOVQ         lds+24(FP), R9
+	SHLQ         $0x03, R9
+	MOVQ         blocks+32(FP), CX
+	VBROADCASTSD s+40(FP), Y15
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (R8)(R8*2), R11
+	TESTQ        CX, CX
+	JZ           transF64x4_done
+
+transF64x4_loop:
+	VMULPD     (SI), Y15, Y0
+	VMULPD     (SI)(R9*1), Y15, Y1
+	VMULPD     (SI)(R9*2), Y15, Y2
+	VMULPD     (SI)(R10*1), Y15, Y3
+	VUNPCKLPD  Y1, Y0, Y4
+	VUNPCKHPD  Y1, Y0, Y5
+	VUNPCKLPD  Y3, Y2, Y6
+	VUNPCKHPD  Y3, Y2, Y7
+	VPERM2F128 $0x20, Y6, Y4, Y0
+	VPERM2F128 $0x20, Y7, Y5, Y1
+	VPERM2F128 $0x31, Y6, Y4, Y2
+	VPERM2F128 $0x31, Y7, Y5, Y3
+	VMOVUPD    Y0, (DI)
+	VMOVUPD    Y1, (DI)(R8*1)
+	VMOVUPD    Y2, (DI)(R8*2)
+	VMOVUPD    Y3, (DI)(R11*1)
+	ADDQ       $0x20, SI
+	LEAQ       (DI)(R8*4), DI
+	DECQ       CX
+	JNZ        transF64x4_loop
+
+transF64x4_done:
+	VZEROUPPER
+	RET
+
+// func transF32x8(dst *float32, ldd int, src *float32, lds int, blocks int, s float32)
+// Requires: AVX
+TEXT ·transF32x8(SB), NOSPLIT, $0-44
+	MOVQ         dst+0(FP), DI
+	MOVQ         ldd+8(FP), R8
+	SHLQ         $0x02, R8
+	MOVQ         src+16(FP), SI
+	MOVQ         lds+24(FP), R9
+	SHLQ         $0x02, R9
+	MOVQ         blocks+32(FP), CX
+	VBROADCASTSS s+40(FP), Y15
+	LEAQ         (R9)(R9*2), R10
+	LEAQ         (SI)(R9*4), R12
+	LEAQ         (R8)(R8*2), R11
+	LEAQ         (DI)(R8*4), R13
+	TESTQ        CX, CX
+	JZ           transF32x8_done
+
+transF32x8_loop:
+	VMULPS     (SI), Y15, Y0
+	VMULPS     (SI)(R9*1), Y15, Y1
+	VMULPS     (SI)(R9*2), Y15, Y2
+	VMULPS     (SI)(R10*1), Y15, Y3
+	VMULPS     (R12), Y15, Y4
+	VMULPS     (R12)(R9*1), Y15, Y5
+	VMULPS     (R12)(R9*2), Y15, Y6
+	VMULPS     (R12)(R10*1), Y15, Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xee, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xee, Y11, Y9, Y3
+	VUNPCKLPS  Y5, Y4, Y8
+	VUNPCKHPS  Y5, Y4, Y9
+	VUNPCKLPS  Y7, Y6, Y10
+	VUNPCKHPS  Y7, Y6, Y11
+	VSHUFPS    $0x44, Y10, Y8, Y4
+	VSHUFPS    $0xee, Y10, Y8, Y5
+	VSHUFPS    $0x44, Y11, Y9, Y6
+	VSHUFPS    $0xee, Y11, Y9, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y9
+	VMOVUPS    Y8, (DI)
+	VMOVUPS    Y9, (R13)
+	VPERM2F128 $0x20, Y5, Y1, Y8
+	VPERM2F128 $0x31, Y5, Y1, Y9
+	VMOVUPS    Y8, (DI)(R8*1)
+	VMOVUPS    Y9, (R13)(R8*1)
+	VPERM2F128 $0x20, Y6, Y2, Y8
+	VPERM2F128 $0x31, Y6, Y2, Y9
+	VMOVUPS    Y8, (DI)(R8*2)
+	VMOVUPS    Y9, (R13)(R8*2)
+	VPERM2F128 $0x20, Y7, Y3, Y8
+	VPERM2F128 $0x31, Y7, Y3, Y9
+	VMOVUPS    Y8, (DI)(R11*1)
+	VMOVUPS    Y9, (R13)(R11*1)
+	ADDQ       $0x20, SI
+	ADDQ       $0x20, R12
+	LEAQ       (DI)(R8*8), DI
+	LEAQ       (R13)(R8*8), R13
+	DECQ       CX
+	JNZ        transF32x8_loop
+
+transF32x8_done:
+	VZEROUPPER
+	RET

@@ -47,3 +47,13 @@ func kernF32AVX2(k int, a *float32, b *float32, c *float32, ldc int, beta float3
 //
 //go:noescape
 func kernF32AVX2Direct(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// transF64x4 sets dst[(4q+p)·ldd + i] = s·src[i·lds + 4q+p] for i, p < 4 and q < blocks (AVX).
+//
+//go:noescape
+func transF64x4(dst *float64, ldd int, src *float64, lds int, blocks int, s float64)
+
+// transF32x8 sets dst[(8q+p)·ldd + i] = s·src[i·lds + 8q+p] for i, p < 8 and q < blocks (AVX).
+//
+//go:noescape
+func transF32x8(dst *float32, ldd int, src *float32, lds int, blocks int, s float32)

@@ -21,6 +21,10 @@ func packRows[E elem](dst, src []E, ld, p0, kc, j0, cols, w int, s E) {
 			for p := 0; p < kc; p++ {
 				row := src[base+p*ld : base+p*ld+w]
 				dp := d[p*w : p*w+w]
+				if s == 1 {
+					copy(dp, row)
+					continue
+				}
 				for j, v := range row {
 					dp[j] = s * v
 				}
@@ -39,13 +43,25 @@ func packRows[E elem](dst, src []E, ld, p0, kc, j0, cols, w int, s E) {
 }
 
 // packCols packs X[p0:p0+kc][j0:j0+cols] with X[p][j] = src[j·ld+p] into slivers of width w,
-// each value scaled by s.
-func packCols[E elem](dst, src []E, ld, p0, kc, j0, cols, w int, s E) {
+// each value scaled by s. Groups of tr.b rows go through the assembly transposer when there
+// is one.
+func packCols[E elem](dst, src []E, ld, p0, kc, j0, cols, w int, s E, tr transposer[E]) {
 	for js := 0; js < cols; js += w {
 		d := dst[js*kc : js*kc+kc*w]
 		n := min(w, cols-js)
 		base := (j0+js)*ld + p0
 		j := 0
+		if b := tr.b; tr.fn != nil && kc >= b {
+			q := kc / b
+			for ; j+b <= n; j += b {
+				tr.fn(&d[j], w, &src[base+j*ld], ld, q, s)
+				for p := q * b; p < kc; p++ {
+					for i := j; i < j+b; i++ {
+						d[p*w+i] = s * src[base+i*ld+p]
+					}
+				}
+			}
+		}
 		// Four source rows at a time: four read streams, stores 4 apart.
 		for ; j+4 <= n; j += 4 {
 			r0 := src[base+j*ld : base+j*ld+kc]

@@ -102,6 +102,8 @@ func main() {
 		d.direct = true
 		kernel(d)
 	}
+	transposeF64()
+	transposeF32()
 	Generate()
 }
 
@@ -330,4 +332,128 @@ func log2(n int) int {
 		l++
 	}
 	return l
+}
+
+// transposeF64 writes transF64x4, which packs four rows of a matrix into the column order
+// of a packed sliver: 4×4 blocks transposed in registers (two unpacks and two lane
+// permutes per pair of rows) instead of sixteen scalar loads and stores.
+func transposeF64() {
+	TEXT("transF64x4", NOSPLIT, "func(dst *float64, ldd int, src *float64, lds int, blocks int, s float64)")
+	Pragma("noescape")
+	Doc("transF64x4 sets dst[(4q+p)·ldd + i] = s·src[i·lds + 4q+p] for i, p < 4 and q < blocks (AVX).")
+	Load(Param("dst"), RDI)
+	Load(Param("ldd"), R8)
+	SHLQ(U8(3), R8)
+	Load(Param("src"), RSI)
+	Load(Param("lds"), R9)
+	SHLQ(U8(3), R9)
+	Load(Param("blocks"), RCX)
+	sAddr, err := Param("s").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	VBROADCASTSD(sAddr.Addr, Y15)
+	LEAQ(Mem{Base: R9, Index: R9, Scale: 2}, R10) // 3·lds
+	LEAQ(Mem{Base: R8, Index: R8, Scale: 2}, R11) // 3·ldd
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("transF64x4_done"))
+	Label("transF64x4_loop")
+	r := []VecPhysical{Y0, Y1, Y2, Y3}
+	VMULPD(Mem{Base: RSI}, Y15, r[0])
+	VMULPD(Mem{Base: RSI, Index: R9, Scale: 1}, Y15, r[1])
+	VMULPD(Mem{Base: RSI, Index: R9, Scale: 2}, Y15, r[2])
+	VMULPD(Mem{Base: RSI, Index: R10, Scale: 1}, Y15, r[3])
+	// t0 = [r00 r10 | r02 r12], t1 = [r01 r11 | r03 r13], t2, t3 the same for rows 2, 3.
+	VUNPCKLPD(r[1], r[0], Y4)
+	VUNPCKHPD(r[1], r[0], Y5)
+	VUNPCKLPD(r[3], r[2], Y6)
+	VUNPCKHPD(r[3], r[2], Y7)
+	// Column p of the block: the low or high lanes of t(p%2) and t(p%2+2).
+	VPERM2F128(U8(0x20), Y6, Y4, Y0)
+	VPERM2F128(U8(0x20), Y7, Y5, Y1)
+	VPERM2F128(U8(0x31), Y6, Y4, Y2)
+	VPERM2F128(U8(0x31), Y7, Y5, Y3)
+	VMOVUPD(Y0, Mem{Base: RDI})
+	VMOVUPD(Y1, Mem{Base: RDI, Index: R8, Scale: 1})
+	VMOVUPD(Y2, Mem{Base: RDI, Index: R8, Scale: 2})
+	VMOVUPD(Y3, Mem{Base: RDI, Index: R11, Scale: 1})
+	ADDQ(U8(32), RSI)
+	LEAQ(Mem{Base: RDI, Index: R8, Scale: 4}, RDI)
+	DECQ(RCX)
+	JNZ(LabelRef("transF64x4_loop"))
+	Label("transF64x4_done")
+	VZEROUPPER()
+	RET()
+}
+
+// transposeF32 writes transF32x8, the float32 counterpart of transF64x4 on 8×8 blocks.
+func transposeF32() {
+	TEXT("transF32x8", NOSPLIT, "func(dst *float32, ldd int, src *float32, lds int, blocks int, s float32)")
+	Pragma("noescape")
+	Doc("transF32x8 sets dst[(8q+p)·ldd + i] = s·src[i·lds + 8q+p] for i, p < 8 and q < blocks (AVX).")
+	Load(Param("dst"), RDI)
+	Load(Param("ldd"), R8)
+	SHLQ(U8(2), R8)
+	Load(Param("src"), RSI)
+	Load(Param("lds"), R9)
+	SHLQ(U8(2), R9)
+	Load(Param("blocks"), RCX)
+	sAddr, err := Param("s").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	VBROADCASTSS(sAddr.Addr, Y15)
+	LEAQ(Mem{Base: R9, Index: R9, Scale: 2}, R10)  // 3·lds
+	LEAQ(Mem{Base: RSI, Index: R9, Scale: 4}, R12) // row 4
+	LEAQ(Mem{Base: R8, Index: R8, Scale: 2}, R11)  // 3·ldd
+	LEAQ(Mem{Base: RDI, Index: R8, Scale: 4}, R13) // dst row 4
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("transF32x8_done"))
+	Label("transF32x8_loop")
+	rows := []Mem{
+		{Base: RSI}, {Base: RSI, Index: R9, Scale: 1}, {Base: RSI, Index: R9, Scale: 2}, {Base: RSI, Index: R10, Scale: 1},
+		{Base: R12}, {Base: R12, Index: R9, Scale: 1}, {Base: R12, Index: R9, Scale: 2}, {Base: R12, Index: R10, Scale: 1},
+	}
+	r := []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7}
+	t := []VecPhysical{Y8, Y9, Y10, Y11, Y12, Y13, Y14}
+	for i, m := range rows {
+		VMULPS(m, Y15, r[i])
+	}
+	// For each half (rows 0-3, rows 4-7): unpack pairs of rows, then shuffle pairs of those
+	// into [p, p+4] columns of four rows each.
+	u := make([]VecPhysical, 8)
+	for h := 0; h < 2; h++ {
+		a, b, c, d := r[4*h], r[4*h+1], r[4*h+2], r[4*h+3]
+		VUNPCKLPS(b, a, t[0]) // [a0 b0 a1 b1 | a4 b4 a5 b5]
+		VUNPCKHPS(b, a, t[1]) // [a2 b2 a3 b3 | a6 b6 a7 b7]
+		VUNPCKLPS(d, c, t[2])
+		VUNPCKHPS(d, c, t[3])
+		// u[4h+p] holds columns p and p+4 of the four rows.
+		VSHUFPS(U8(0x44), t[2], t[0], r[4*h])
+		VSHUFPS(U8(0xEE), t[2], t[0], r[4*h+1])
+		VSHUFPS(U8(0x44), t[3], t[1], r[4*h+2])
+		VSHUFPS(U8(0xEE), t[3], t[1], r[4*h+3])
+		for p := 0; p < 4; p++ {
+			u[4*h+p] = r[4*h+p]
+		}
+	}
+	dsts := []Mem{
+		{Base: RDI}, {Base: RDI, Index: R8, Scale: 1}, {Base: RDI, Index: R8, Scale: 2}, {Base: RDI, Index: R11, Scale: 1},
+		{Base: R13}, {Base: R13, Index: R8, Scale: 1}, {Base: R13, Index: R8, Scale: 2}, {Base: R13, Index: R11, Scale: 1},
+	}
+	for p := 0; p < 4; p++ {
+		VPERM2F128(U8(0x20), u[4+p], u[p], t[0])
+		VPERM2F128(U8(0x31), u[4+p], u[p], t[1])
+		VMOVUPS(t[0], dsts[p])
+		VMOVUPS(t[1], dsts[p+4])
+	}
+	ADDQ(U8(32), RSI)
+	ADDQ(U8(32), R12)
+	LEAQ(Mem{Base: RDI, Index: R8, Scale: 8}, RDI)
+	LEAQ(Mem{Base: R13, Index: R8, Scale: 8}, R13)
+	DECQ(RCX)
+	JNZ(LabelRef("transF32x8_loop"))
+	Label("transF32x8_done")
+	VZEROUPPER()
+	RET()
 }
