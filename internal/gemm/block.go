@@ -29,12 +29,14 @@ var useDirect = true
 // The first pc step applies beta (or, when beta is 0, never reads C); later ones accumulate.
 func (g *problem[E]) block(m0, m1, n0, n1 int, buf *buffers[E]) {
 	kr := g.kern
-	direct := useDirect && !g.transA && kr.direct != nil && !aliased(g.lda*int(unsafe.Sizeof(g.alpha)), m1-m0, kr.mr)
 	mcStep := evenStep(m1-m0, kr.mc, kr.mr)
 	kcStep := evenStep(g.k, kr.kc, 1)
 	ncStep := evenStep(n1-n0, kr.nc, kr.nr)
+	stride := g.lda * int(unsafe.Sizeof(g.alpha))
+	direct := useDirect && !g.transA && kr.direct != nil && !aliased(stride, min(mcStep, m1-m0), kr.mr)
+	directT := useDirect && g.transA && kr.directT != nil && !aliased(stride, kcStep, kr.mr)
 	na := mcStep * kcStep
-	if direct {
+	if direct || directT {
 		na = kr.mr * kcStep // the edge sliver only
 	}
 	ap, bp := buf.get(na, kcStep*ncStep, kr.mr*kr.nr)
@@ -57,6 +59,8 @@ func (g *problem[E]) block(m0, m1, n0, n1 int, buf *buffers[E]) {
 				switch {
 				case direct:
 					g.macroDirect(mc, nc, kc, g.a[ic*g.lda+pc:], ap, bp, c, beta, load, buf.edge)
+				case directT:
+					g.macroDirect(mc, nc, kc, g.a[pc*g.lda+ic:], ap, bp, c, beta, load, buf.edge)
 				case g.transA:
 					packRows(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1)
 					g.macro(mc, nc, kc, ap, bp, c, beta, load, buf.edge)
@@ -90,24 +94,32 @@ func (g *problem[E]) macro(mc, nc, kc int, ap, bp, c []E, beta E, load bool, edg
 	}
 }
 
-// macroDirect is macro with A read in place (a starts at the block's top-left corner); the
-// last sliver, when it has fewer than mr rows, is packed into ap.
+// macroDirect is macro with A read in place, a starting at the block's first element (row
+// ic, step pc of op(A)); the last sliver, when it has fewer than mr rows, is packed into ap.
 func (g *problem[E]) macroDirect(mc, nc, kc int, a, ap, bp, c []E, beta E, load bool, edge []E) {
 	kr := g.kern
 	mr, nr, lda, ldc := kr.mr, kr.nr, g.lda, g.ldc
 	full := mc / mr * mr
+	fn, rowStep := kr.direct, lda // row ir of the block is at a[ir·rowStep]
+	if g.transA {
+		fn, rowStep = kr.directT, 1
+	}
 	if full < mc {
-		packCols(ap, a, lda, 0, kc, full, mc-full, mr, 1, kr.trans)
+		if g.transA {
+			packRows(ap, a, lda, 0, kc, full, mc-full, mr, 1)
+		} else {
+			packCols(ap, a, lda, 0, kc, full, mc-full, mr, 1, kr.trans)
+		}
 	}
 	for jr := 0; jr < nc; jr += nr {
 		b := &bp[jr*kc]
 		nw := min(nr, nc-jr)
 		for ir := 0; ir < full; ir += mr {
 			if nw == nr {
-				kr.direct(kc, &a[ir*lda], lda, b, &c[ir*ldc+jr], ldc, beta, load)
+				fn(kc, &a[ir*rowStep], lda, b, &c[ir*ldc+jr], ldc, beta, load)
 				continue
 			}
-			kr.direct(kc, &a[ir*lda], lda, b, &edge[0], nr, 0, false)
+			fn(kc, &a[ir*rowStep], lda, b, &edge[0], nr, 0, false)
 			mergeEdge(edge, nr, mr, nw, c[ir*ldc+jr:], ldc, beta, load)
 		}
 		if full < mc {

@@ -14,8 +14,9 @@ type elem interface{ float32 | float64 }
 // C ← beta·C + A·B when load is true. C's rows are ldc elements apart.
 type microKernel[E elem] func(k int, a, b, c *E, ldc int, beta E, load bool)
 
-// directKernel is microKernel reading A in place: row i of the sliver is a[i·lda:], so an A
-// that is not transposed needs no packing.
+// directKernel is microKernel reading A in place with row stride lda: row i of the sliver
+// at a[i·lda:] (an A that is not transposed), or the mr values of step p at a[p·lda:] (a
+// transposed A). Either way A needs no packing.
 type directKernel[E elem] func(k int, a *E, lda int, b, c *E, ldc int, beta E, load bool)
 
 // transposer packs b rows of a matrix at a time into a sliver's column order: fn sets
@@ -27,10 +28,12 @@ type transposer[E elem] struct {
 
 // kernel is a micro-kernel with its register block (mr×nr) and its cache blocks: a packed A
 // block is at most mc×kc, a packed B panel at most kc×nc (mc a multiple of mr, nc of nr).
-// direct, when not nil, is the same kernel reading A in place.
+// direct and directT, when not nil, are the same kernel reading A in place, as stored
+// (row i at a[i·lda:]) and transposed (step p at a[p·lda:]).
 type kernel[E elem] struct {
 	fn         microKernel[E]
 	direct     directKernel[E]
+	directT    directKernel[E]
 	mr, nr     int
 	mc, kc, nc int
 	trans      transposer[E] // fn nil: packing transposes in Go

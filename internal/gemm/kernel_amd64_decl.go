@@ -15,6 +15,12 @@ func kernF64AVX512(k int, a *float64, b *float64, c *float64, ldc int, beta floa
 //go:noescape
 func kernF64AVX512Direct(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
 
+// kernF64AVX512DirectT is the 12×16 float64 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF64AVX512DirectT(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
+
 // kernF32AVX512 is the 12×32 float32 micro-kernel for AVX-512F (see asmgen).
 //
 //go:noescape
@@ -25,6 +31,12 @@ func kernF32AVX512(k int, a *float32, b *float32, c *float32, ldc int, beta floa
 //
 //go:noescape
 func kernF32AVX512Direct(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512DirectT is the 12×32 float32 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF32AVX512DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
 
 // kernF64AVX2 is the 6×8 float64 micro-kernel for AVX2+FMA (see asmgen).
 //
@@ -37,6 +49,12 @@ func kernF64AVX2(k int, a *float64, b *float64, c *float64, ldc int, beta float6
 //go:noescape
 func kernF64AVX2Direct(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
 
+// kernF64AVX2DirectT is the 6×8 float64 micro-kernel for AVX2+FMA that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF64AVX2DirectT(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
+
 // kernF32AVX2 is the 6×16 float32 micro-kernel for AVX2+FMA (see asmgen).
 //
 //go:noescape
@@ -47,6 +65,12 @@ func kernF32AVX2(k int, a *float32, b *float32, c *float32, ldc int, beta float3
 //
 //go:noescape
 func kernF32AVX2Direct(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX2DirectT is the 6×16 float32 micro-kernel for AVX2+FMA that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF32AVX2DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
 
 // transF64x4 sets dst[(4q+p)·ldd + i] = s·src[i·lds + 4q+p] for i, p < 4 and q < blocks (AVX).
 //

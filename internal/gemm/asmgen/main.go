@@ -34,6 +34,7 @@ type spec struct {
 	unroll int  // k steps per loop iteration
 	pfA    int  // prefetch distance for A in k steps, 0 for none
 	direct bool // A is read in place from mr rows lda apart instead of from a packed sliver
+	transA bool // A is read in place transposed: the mr values of a k step are contiguous, steps lda apart
 	regB   bool // AVX-512: broadcast A into a register first instead of in each FMA
 }
 
@@ -101,6 +102,10 @@ func main() {
 		d.name += "Direct"
 		d.direct = true
 		kernel(d)
+		d = s
+		d.name += "DirectT"
+		d.transA = true
+		kernel(d)
 	}
 	transposeF64()
 	transposeF32()
@@ -113,11 +118,16 @@ func kernel(s spec) {
 	if s.avx512 {
 		isa = "AVX-512F"
 	}
-	if s.direct {
+	switch {
+	case s.direct:
 		TEXT(s.name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, lda int, b, c *%s, ldc int, beta %s, load bool)", t, t, t))
 		Doc(fmt.Sprintf("%s is the %d×%d %s micro-kernel for %s that reads A in place,", s.name, s.mr, s.nr(), t, isa),
 			"from mr rows lda elements apart (see asmgen).")
-	} else {
+	case s.transA:
+		TEXT(s.name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, lda int, b, c *%s, ldc int, beta %s, load bool)", t, t, t))
+		Doc(fmt.Sprintf("%s is the %d×%d %s micro-kernel for %s that reads a transposed A in", s.name, s.mr, s.nr(), t, isa),
+			"place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).")
+	default:
 		TEXT(s.name, NOSPLIT, fmt.Sprintf("func(k int, a, b, c *%s, ldc int, beta %s, load bool)", t, t))
 		Doc(fmt.Sprintf("%s is the %d×%d %s micro-kernel for %s (see asmgen).", s.name, s.mr, s.nr(), t, isa))
 	}
@@ -136,6 +146,14 @@ func kernel(s spec) {
 	// In place, row r of A is at base r/5 (SI, R13, AX = a + 0, 5, 10 rows) plus
 	// 0, lda, 2·lda, 3·lda or 4·lda (R11 = lda and R12 = 3·lda, in bytes).
 	var aBases []Register
+	if s.transA {
+		if s.unroll > 4 {
+			panic(s.name + ": a transposed A supports an unroll of at most 4")
+		}
+		Load(Param("lda"), R11)
+		SHLQ(U8(log2(s.size)), R11)
+		LEAQ(Mem{Base: R11, Index: R11, Scale: 2}, R12)
+	}
 	if s.direct {
 		Load(Param("lda"), R11)
 		SHLQ(U8(log2(s.size)), R11)
@@ -155,11 +173,24 @@ func kernel(s spec) {
 			panic(s.name + ": direct A supports at most 15 rows")
 		}
 	}
-	aAt := func(i, disp int) Mem {
-		if !s.direct {
-			return Mem{Base: RSI, Disp: disp + i*s.size}
+	// aAt is A's value for row i of the tile at step p of an unrolled group.
+	aAt := func(i, p int) Mem {
+		if s.transA {
+			m := Mem{Base: RSI, Disp: i * s.size}
+			switch p {
+			case 1:
+				m.Index, m.Scale = R11, 1
+			case 2:
+				m.Index, m.Scale = R11, 2
+			case 3:
+				m.Index, m.Scale = R12, 1
+			}
+			return m
 		}
-		m := Mem{Base: aBases[i/5], Disp: disp}
+		if !s.direct {
+			return Mem{Base: RSI, Disp: p*s.mr*s.size + i*s.size}
+		}
+		m := Mem{Base: aBases[i/5], Disp: p * s.size}
 		switch i % 5 {
 		case 1:
 			m.Index, m.Scale = R11, 1
@@ -177,6 +208,19 @@ func kernel(s spec) {
 		aStep = s.size
 	}
 	advanceA := func(steps int) {
+		if s.transA {
+			switch steps {
+			case 1:
+				ADDQ(R11, RSI)
+			case 2:
+				LEAQ(Mem{Base: RSI, Index: R11, Scale: 2}, RSI)
+			case 4:
+				LEAQ(Mem{Base: RSI, Index: R11, Scale: 4}, RSI)
+			default:
+				LEAQ(Mem{Base: RSI, Index: R12, Scale: 1}, RSI)
+			}
+			return
+		}
 		for _, r := range aBases {
 			ADDQ(U32(steps*aStep), r)
 		}
@@ -212,7 +256,7 @@ func kernel(s spec) {
 	step := func(p int) {
 		aoff := p * aStep
 		boff := p * s.nr() * s.size
-		if s.pfA > 0 && !s.direct {
+		if s.pfA > 0 && !s.direct && !s.transA {
 			for off := 0; off < s.mr*s.size; off += 64 {
 				PREFETCHT0(Mem{Base: RSI, Disp: aoff + s.pfA*s.mr*s.size + off})
 			}
@@ -221,7 +265,7 @@ func kernel(s spec) {
 			vmovu(s, Mem{Base: RDI, Disp: boff + v*vbytes}, bv(v))
 		}
 		for i := 0; i < s.mr; i++ {
-			m := aAt(i, aoff)
+			m := aAt(i, p)
 			if s.avx512 && !s.regB {
 				for v := 0; v < s.nrv; v++ {
 					if s.size == 8 {
