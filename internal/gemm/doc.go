@@ -18,11 +18,13 @@
 //	ir: steps of MR                   micro-kernel on one MR×NR tile
 //
 // Packing (pack.go) copies op(A) and op(B) into slivers the kernel reads with unit stride;
-// every transpose is handled there. An A that is not transposed is not packed at all: the
-// "direct" kernels broadcast A[i][p] from MR rows lda apart, as BLIS's small/unpacked
-// ("sup") kernels do, which saves the strided gather that packing it would be. Partial tiles
-// at the right and bottom edges are computed whole into a small buffer and only their valid
-// part is merged into C.
+// every transpose is handled there (transposed operands through 4×4 and 8×8 AVX register
+// transposes). A is usually not packed at all: the "direct" kernels broadcast A[i][p] in
+// place, from MR rows lda apart (A as stored) or from the MR contiguous values of a row of
+// the stored Aᵀ, as BLIS's small/unpacked ("sup") kernels do. That saves a pass over A,
+// which for a 64×128ᵀ·128×10 product costs as much as the arithmetic (one core: 37 GFLOPS
+// in place, 23 packed). Partial tiles at the right and bottom edges are computed whole into
+// a small buffer and only their valid part is merged into C.
 //
 // # Kernels and block sizes
 //
