@@ -37,6 +37,11 @@ type kernel[E elem] struct {
 	mr, nr     int
 	mc, kc, nc int
 	trans      transposer[E] // fn nil: packing transposes in Go
+
+	// dot and axpy, when not nil, are the unit-stride vector loops of the matrix-vector
+	// paths: dot returns Σ x[i]·y[i], axpy sets y[i] += alpha·x[i], for i < n.
+	dot  func(x, y *E, n int) E
+	axpy func(alpha E, x, y *E, n int)
 }
 
 // kernelSet is one instruction-set's pair of kernels.

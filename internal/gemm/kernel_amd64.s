@@ -3739,3 +3739,205 @@ transF32x8_loop:
 transF32x8_done:
 	VZEROUPPER
 	RET
+
+// func dotF64(x *float64, y *float64, n int) float64
+// Requires: AVX, FMA3, SSE2
+TEXT ·dotF64(SB), NOSPLIT, $0-32
+	MOVQ   x+0(FP), SI
+	MOVQ   y+8(FP), DI
+	MOVQ   n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS X4, X4, X4
+	CMPQ   CX, $0x00000010
+	JL     dotF64_tail
+
+dotF64_loop:
+	VMOVUPD     (SI), Y5
+	VFMADD231PD (DI), Y5, Y0
+	VMOVUPD     32(SI), Y5
+	VFMADD231PD 32(DI), Y5, Y1
+	VMOVUPD     64(SI), Y5
+	VFMADD231PD 64(DI), Y5, Y2
+	VMOVUPD     96(SI), Y5
+	VFMADD231PD 96(DI), Y5, Y3
+	ADDQ        $0x00000080, SI
+	ADDQ        $0x00000080, DI
+	SUBQ        $0x00000010, CX
+	CMPQ        CX, $0x00000010
+	JGE         dotF64_loop
+
+dotF64_tail:
+	TESTQ CX, CX
+	JZ    dotF64_reduce
+
+dotF64_tail1:
+	VMOVSD      (SI), X5
+	VFMADD231SD (DI), X5, X4
+	ADDQ        $0x00000008, SI
+	ADDQ        $0x00000008, DI
+	DECQ        CX
+	JNZ         dotF64_tail1
+
+dotF64_reduce:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $0x01, X0, X1
+	VADDSD       X1, X0, X0
+	VADDSD       X4, X0, X0
+	VZEROUPPER
+	MOVSD        X0, ret+24(FP)
+	RET
+
+// func axpyF64(alpha float64, x *float64, y *float64, n int)
+// Requires: AVX, FMA3
+TEXT ·axpyF64(SB), NOSPLIT, $0-32
+	VBROADCASTSD alpha+0(FP), Y15
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), DI
+	MOVQ         n+24(FP), CX
+	CMPQ         CX, $0x00000010
+	JL           axpyF64_tail
+
+axpyF64_loop:
+	VMOVUPD     (SI), Y0
+	VMOVUPD     32(SI), Y1
+	VMOVUPD     64(SI), Y2
+	VMOVUPD     96(SI), Y3
+	VFMADD213PD (DI), Y15, Y0
+	VFMADD213PD 32(DI), Y15, Y1
+	VFMADD213PD 64(DI), Y15, Y2
+	VFMADD213PD 96(DI), Y15, Y3
+	VMOVUPD     Y0, (DI)
+	VMOVUPD     Y1, 32(DI)
+	VMOVUPD     Y2, 64(DI)
+	VMOVUPD     Y3, 96(DI)
+	ADDQ        $0x00000080, SI
+	ADDQ        $0x00000080, DI
+	SUBQ        $0x00000010, CX
+	CMPQ        CX, $0x00000010
+	JGE         axpyF64_loop
+
+axpyF64_tail:
+	TESTQ CX, CX
+	JZ    axpyF64_done
+
+axpyF64_tail1:
+	VMOVSD      (SI), X0
+	VFMADD213SD (DI), X15, X0
+	VMOVSD      X0, (DI)
+	ADDQ        $0x00000008, SI
+	ADDQ        $0x00000008, DI
+	DECQ        CX
+	JNZ         axpyF64_tail1
+
+axpyF64_done:
+	VZEROUPPER
+	RET
+
+// func dotF32(x *float32, y *float32, n int) float32
+// Requires: AVX, FMA3, SSE
+TEXT ·dotF32(SB), NOSPLIT, $0-28
+	MOVQ   x+0(FP), SI
+	MOVQ   y+8(FP), DI
+	MOVQ   n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS X4, X4, X4
+	CMPQ   CX, $0x00000020
+	JL     dotF32_tail
+
+dotF32_loop:
+	VMOVUPS     (SI), Y5
+	VFMADD231PS (DI), Y5, Y0
+	VMOVUPS     32(SI), Y5
+	VFMADD231PS 32(DI), Y5, Y1
+	VMOVUPS     64(SI), Y5
+	VFMADD231PS 64(DI), Y5, Y2
+	VMOVUPS     96(SI), Y5
+	VFMADD231PS 96(DI), Y5, Y3
+	ADDQ        $0x00000080, SI
+	ADDQ        $0x00000080, DI
+	SUBQ        $0x00000020, CX
+	CMPQ        CX, $0x00000020
+	JGE         dotF32_loop
+
+dotF32_tail:
+	TESTQ CX, CX
+	JZ    dotF32_reduce
+
+dotF32_tail1:
+	VMOVSS      (SI), X5
+	VFMADD231SS (DI), X5, X4
+	ADDQ        $0x00000004, SI
+	ADDQ        $0x00000004, DI
+	DECQ        CX
+	JNZ         dotF32_tail1
+
+dotF32_reduce:
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VPSHUFD      $0x01, X0, X1
+	VADDSS       X1, X0, X0
+	VADDSS       X4, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+24(FP)
+	RET
+
+// func axpyF32(alpha float32, x *float32, y *float32, n int)
+// Requires: AVX, FMA3
+TEXT ·axpyF32(SB), NOSPLIT, $0-32
+	VBROADCASTSS alpha+0(FP), Y15
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), DI
+	MOVQ         n+24(FP), CX
+	CMPQ         CX, $0x00000020
+	JL           axpyF32_tail
+
+axpyF32_loop:
+	VMOVUPS     (SI), Y0
+	VMOVUPS     32(SI), Y1
+	VMOVUPS     64(SI), Y2
+	VMOVUPS     96(SI), Y3
+	VFMADD213PS (DI), Y15, Y0
+	VFMADD213PS 32(DI), Y15, Y1
+	VFMADD213PS 64(DI), Y15, Y2
+	VFMADD213PS 96(DI), Y15, Y3
+	VMOVUPS     Y0, (DI)
+	VMOVUPS     Y1, 32(DI)
+	VMOVUPS     Y2, 64(DI)
+	VMOVUPS     Y3, 96(DI)
+	ADDQ        $0x00000080, SI
+	ADDQ        $0x00000080, DI
+	SUBQ        $0x00000020, CX
+	CMPQ        CX, $0x00000020
+	JGE         axpyF32_loop
+
+axpyF32_tail:
+	TESTQ CX, CX
+	JZ    axpyF32_done
+
+axpyF32_tail1:
+	VMOVSS      (SI), X0
+	VFMADD213SS (DI), X15, X0
+	VMOVSS      X0, (DI)
+	ADDQ        $0x00000004, SI
+	ADDQ        $0x00000004, DI
+	DECQ        CX
+	JNZ         axpyF32_tail1
+
+axpyF32_done:
+	VZEROUPPER
+	RET

@@ -81,3 +81,23 @@ func transF64x4(dst *float64, ldd int, src *float64, lds int, blocks int, s floa
 //
 //go:noescape
 func transF32x8(dst *float32, ldd int, src *float32, lds int, blocks int, s float32)
+
+// dotF64 returns Σ_{i<n} x[i]·y[i] (AVX2+FMA).
+//
+//go:noescape
+func dotF64(x *float64, y *float64, n int) float64
+
+// axpyF64 sets y[i] += alpha·x[i] for i < n (AVX2+FMA).
+//
+//go:noescape
+func axpyF64(alpha float64, x *float64, y *float64, n int)
+
+// dotF32 returns Σ_{i<n} x[i]·y[i] (AVX2+FMA).
+//
+//go:noescape
+func dotF32(x *float32, y *float32, n int) float32
+
+// axpyF32 sets y[i] += alpha·x[i] for i < n (AVX2+FMA).
+//
+//go:noescape
+func axpyF32(alpha float32, x *float32, y *float32, n int)

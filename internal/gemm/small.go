@@ -8,6 +8,10 @@ var tinyWork = 64
 // small computes the products that packing does not pay for: matrix-vector products (n or m
 // is 1) and tiny ones. It reports whether it did.
 func small[E elem](transA, transB bool, m, n, k int, alpha E, a []E, lda int, b []E, ldb int, beta E, c []E, ldc int) bool {
+	if n != 1 && m != 1 && m*n*k > tinyWork {
+		return false
+	}
+	kr := kernelFor[E](active.Load())
 	switch {
 	case n == 1:
 		// x = op(B)[:,0]: b[p·ldb] as is, b[p] when B is stored 1×k.
@@ -17,7 +21,7 @@ func small[E elem](transA, transB bool, m, n, k int, alpha E, a []E, lda int, b 
 		}
 		if !transA {
 			for i := 0; i < m; i++ {
-				s := alpha * dot(k, a[i*lda:], 1, x, incx)
+				s := alpha * dot(kr, k, a[i*lda:], x, incx)
 				c[i*ldc] = s + scaled(beta, c[i*ldc])
 			}
 			return true
@@ -25,7 +29,7 @@ func small[E elem](transA, transB bool, m, n, k int, alpha E, a []E, lda int, b 
 		// op(A)[i,p] = a[p·lda+i]: accumulate rows of the stored A into C's column.
 		scaleStrided(m, beta, c, ldc)
 		for p := 0; p < k; p++ {
-			axpy(m, alpha*x[p*incx], a[p*lda:], c, ldc)
+			axpy(kr, m, alpha*x[p*incx], a[p*lda:], c, ldc)
 		}
 		return true
 	case m == 1:
@@ -37,13 +41,13 @@ func small[E elem](transA, transB bool, m, n, k int, alpha E, a []E, lda int, b 
 		row := c[:n]
 		if transB {
 			for j := range row {
-				row[j] = alpha*dot(k, b[j*ldb:], 1, y, incy) + scaled(beta, row[j])
+				row[j] = alpha*dot(kr, k, b[j*ldb:], y, incy) + scaled(beta, row[j])
 			}
 			return true
 		}
 		scaleStrided(n, beta, row, 1)
 		for p := 0; p < k; p++ {
-			axpy(n, alpha*y[p*incy], b[p*ldb:], row, 1)
+			axpy(kr, n, alpha*y[p*incy], b[p*ldb:], row, 1)
 		}
 		return true
 	case m*n*k <= tinyWork:
@@ -87,10 +91,14 @@ func scaleStrided[E elem](n int, beta E, y []E, inc int) {
 	}
 }
 
-// dot is Σ_{i<n} x[i]·y[i·incy] (x has unit stride).
-func dot[E elem](n int, x []E, _ int, y []E, incy int) E {
+// dot is Σ_{i<n} x[i]·y[i·incy] (x has unit stride), through the kernel set's vector loop
+// when y has unit stride too.
+func dot[E elem](kr *kernel[E], n int, x []E, y []E, incy int) E {
 	x = x[:n]
 	var s0, s1, s2, s3 E
+	if incy == 1 && kr.dot != nil && n > 0 {
+		return kr.dot(&x[0], &y[:n][0], n)
+	}
 	if incy == 1 {
 		y = y[:n]
 		i := 0
@@ -111,9 +119,14 @@ func dot[E elem](n int, x []E, _ int, y []E, incy int) E {
 	return s0
 }
 
-// axpy sets y[i·incy] += alpha·x[i] for i < n (x has unit stride).
-func axpy[E elem](n int, alpha E, x []E, y []E, incy int) {
+// axpy sets y[i·incy] += alpha·x[i] for i < n (x has unit stride), through the kernel
+// set's vector loop when y has unit stride too.
+func axpy[E elem](kr *kernel[E], n int, alpha E, x []E, y []E, incy int) {
 	x = x[:n]
+	if incy == 1 && kr.axpy != nil && n > 0 {
+		kr.axpy(alpha, &x[0], &y[:n][0], n)
+		return
+	}
 	if incy == 1 {
 		y = y[:n]
 		for i, v := range x {

@@ -109,6 +109,10 @@ func main() {
 	}
 	transposeF64()
 	transposeF32()
+	for _, size := range []int{8, 4} {
+		dot(size)
+		axpy(size)
+	}
 	Generate()
 }
 
@@ -498,6 +502,132 @@ func transposeF32() {
 	DECQ(RCX)
 	JNZ(LabelRef("transF32x8_loop"))
 	Label("transF32x8_done")
+	VZEROUPPER()
+	RET()
+}
+
+// vectorOps are the AVX2+FMA forms of one element size for the level-1 loops.
+type vectorOps struct {
+	t, sfx              string
+	lanes               int
+	movu, fma231, mov1  func(...Op)
+	fma231s, fma213     func(...Op)
+	fma213s, bcast, add func(...Op)
+}
+
+func opsFor(size int) vectorOps {
+	if size == 8 {
+		return vectorOps{"float64", "F64", 4, VMOVUPD, VFMADD231PD, VMOVSD, VFMADD231SD, VFMADD213PD, VFMADD213SD, VBROADCASTSD, VADDPD}
+	}
+	return vectorOps{"float32", "F32", 8, VMOVUPS, VFMADD231PS, VMOVSS, VFMADD231SS, VFMADD213PS, VFMADD213SS, VBROADCASTSS, VADDPS}
+}
+
+// dot writes dotF64/dotF32: Σ_{i<n} x[i]·y[i] with four vector accumulators.
+func dot(size int) {
+	o := opsFor(size)
+	name := "dot" + o.sfx
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(x, y *%s, n int) %s", o.t, o.t))
+	Pragma("noescape")
+	Doc(name + " returns Σ_{i<n} x[i]·y[i] (AVX2+FMA).")
+	Load(Param("x"), RSI)
+	Load(Param("y"), RDI)
+	Load(Param("n"), RCX)
+	acc := []VecPhysical{Y0, Y1, Y2, Y3}
+	for _, a := range acc {
+		VXORPS(a, a, a)
+	}
+	VXORPS(X4, X4, X4) // scalar tail
+	step := 4 * o.lanes
+	CMPQ(RCX, U32(step))
+	JL(LabelRef(name + "_tail"))
+	Label(name + "_loop")
+	for i, a := range acc {
+		o.movu(Mem{Base: RSI, Disp: 32 * i}, Y5)
+		o.fma231(Mem{Base: RDI, Disp: 32 * i}, Y5, a)
+	}
+	ADDQ(U32(32*4), RSI)
+	ADDQ(U32(32*4), RDI)
+	SUBQ(U32(step), RCX)
+	CMPQ(RCX, U32(step))
+	JGE(LabelRef(name + "_loop"))
+	Label(name + "_tail")
+	TESTQ(RCX, RCX)
+	JZ(LabelRef(name + "_reduce"))
+	Label(name + "_tail1")
+	o.mov1(Mem{Base: RSI}, X5)
+	o.fma231s(Mem{Base: RDI}, X5, X4)
+	ADDQ(U32(size), RSI)
+	ADDQ(U32(size), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef(name + "_tail1"))
+	Label(name + "_reduce")
+	o.add(Y1, Y0, Y0)
+	o.add(Y3, Y2, Y2)
+	o.add(Y2, Y0, Y0)
+	VEXTRACTF128(U8(1), Y0, X1)
+	o.add(X1, X0, X0)
+	if size == 8 {
+		VPERMILPD(U8(1), X0, X1)
+		VADDSD(X1, X0, X0)
+		VADDSD(X4, X0, X0)
+	} else {
+		VMOVHLPS(X0, X0, X1)
+		VADDPS(X1, X0, X0)
+		VPSHUFD(U8(1), X0, X1)
+		VADDSS(X1, X0, X0)
+		VADDSS(X4, X0, X0)
+	}
+	VZEROUPPER()
+	Store(X0, ReturnIndex(0))
+	RET()
+}
+
+// axpy writes axpyF64/axpyF32: y[i] += alpha·x[i] for i < n.
+func axpy(size int) {
+	o := opsFor(size)
+	name := "axpy" + o.sfx
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(alpha %s, x, y *%s, n int)", o.t, o.t))
+	Pragma("noescape")
+	Doc(name + " sets y[i] += alpha·x[i] for i < n (AVX2+FMA).")
+	aAddr, err := Param("alpha").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	o.bcast(aAddr.Addr, Y15)
+	Load(Param("x"), RSI)
+	Load(Param("y"), RDI)
+	Load(Param("n"), RCX)
+	step := 4 * o.lanes
+	CMPQ(RCX, U32(step))
+	JL(LabelRef(name + "_tail"))
+	Label(name + "_loop")
+	r := []VecPhysical{Y0, Y1, Y2, Y3}
+	for i, t := range r {
+		o.movu(Mem{Base: RSI, Disp: 32 * i}, t)
+	}
+	for i, t := range r {
+		o.fma213(Mem{Base: RDI, Disp: 32 * i}, Y15, t)
+	}
+	for i, t := range r {
+		o.movu(t, Mem{Base: RDI, Disp: 32 * i})
+	}
+	ADDQ(U32(32*4), RSI)
+	ADDQ(U32(32*4), RDI)
+	SUBQ(U32(step), RCX)
+	CMPQ(RCX, U32(step))
+	JGE(LabelRef(name + "_loop"))
+	Label(name + "_tail")
+	TESTQ(RCX, RCX)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_tail1")
+	o.mov1(Mem{Base: RSI}, X0)
+	o.fma213s(Mem{Base: RDI}, X15, X0)
+	o.mov1(X0, Mem{Base: RDI})
+	ADDQ(U32(size), RSI)
+	ADDQ(U32(size), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef(name + "_tail1"))
+	Label(name + "_done")
 	VZEROUPPER()
 	RET()
 }
