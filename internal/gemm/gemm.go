@@ -77,7 +77,7 @@ func gemm[E elem](transA, transB bool, m, n, k int, alpha E, a []E, lda int, b [
 	g := problem[E]{
 		transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
-		kern: kernelFor[E](active.Load()),
+		kern: kernelFor[E](active.Load()).forColumns(n),
 	}
 	g.run()
 }

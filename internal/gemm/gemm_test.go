@@ -179,6 +179,8 @@ func shapes(s *kernelSet, long bool) [][3]int {
 		{1, 1, 1}, {0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {0, 0, 0},
 		{7, 13, 31}, {13, 7, 97}, {31, 97, 7}, {97, 31, 13},
 		{1, 100, 7}, {5, 1, 9}, {100, 1, 64}, {1, 1, 300}, {2, 3, 1}, {17, 10, 64},
+		// At most 16 columns (the narrow float32 kernel) with a tall partial row tile.
+		{23, 13, 40}, {35, 16, 17}, {47, 9, 70},
 	}
 	around := func(x int) []int { return []int{x - 1, x, x + 1} }
 	for _, kr := range []struct{ mr, nr, mc, kc, nc int }{

@@ -42,6 +42,18 @@ type kernel[E elem] struct {
 	// paths: dot returns Σ x[i]·y[i], axpy sets y[i] += alpha·x[i], for i < n.
 	dot  func(x, y *E, n int) E
 	axpy func(alpha E, x, y *E, n int)
+
+	// narrow, when not nil, is a kernel with a smaller nr for products with at most
+	// narrow.nr columns.
+	narrow *kernel[E]
+}
+
+// forColumns returns the kernel to use for a product with n columns.
+func (kr *kernel[E]) forColumns(n int) *kernel[E] {
+	if kr.narrow != nil && n <= kr.narrow.nr {
+		return kr.narrow
+	}
+	return kr
 }
 
 // kernelSet is one instruction-set's pair of kernels.

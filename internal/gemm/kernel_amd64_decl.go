@@ -38,6 +38,23 @@ func kernF32AVX512Direct(k int, a *float32, lda int, b *float32, c *float32, ldc
 //go:noescape
 func kernF32AVX512DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
 
+// kernF32AVX512N is the 12×16 float32 micro-kernel for AVX-512F (see asmgen).
+//
+//go:noescape
+func kernF32AVX512N(k int, a *float32, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512NDirect is the 12×16 float32 micro-kernel for AVX-512F that reads A in place,
+// from mr rows lda elements apart (see asmgen).
+//
+//go:noescape
+func kernF32AVX512NDirect(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512NDirectT is the 12×16 float32 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF32AVX512NDirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
 // kernF64AVX2 is the 6×8 float64 micro-kernel for AVX2+FMA (see asmgen).
 //
 //go:noescape

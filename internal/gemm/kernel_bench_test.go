@@ -14,6 +14,9 @@ func BenchmarkMicroKernel(b *testing.B) {
 		}
 		benchKernel(b, s.name, &s.f64)
 		benchKernel(b, s.name, &s.f32)
+		if s.f32.narrow != nil {
+			benchKernel(b, s.name+"-narrow", s.f32.narrow)
+		}
 	}
 }
 
