@@ -47,7 +47,7 @@ func (g *problem[E]) block(m0, m1, n0, n1 int, buf *buffers[E]) {
 			if g.transB {
 				packCols(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha, kr.trans)
 			} else {
-				packRows(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha)
+				packRows(bp, g.b, g.ldb, pc, kc, jc, nc, kr.nr, g.alpha, kr.rows)
 			}
 			beta, load := g.beta, g.beta != 0
 			if pc > 0 {
@@ -62,7 +62,7 @@ func (g *problem[E]) block(m0, m1, n0, n1 int, buf *buffers[E]) {
 				case directT:
 					g.macroDirect(mc, nc, kc, g.a[pc*g.lda+ic:], ap, bp, c, beta, load, buf.edge)
 				case g.transA:
-					packRows(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1)
+					packRows(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1, kr.rows)
 					g.macro(mc, nc, kc, ap, bp, c, beta, load, buf.edge)
 				default:
 					packCols(ap, g.a, g.lda, pc, kc, ic, mc, kr.mr, 1, kr.trans)
@@ -106,7 +106,7 @@ func (g *problem[E]) macroDirect(mc, nc, kc int, a, ap, bp, c []E, beta E, load 
 	}
 	if full < mc {
 		if g.transA {
-			packRows(ap, a, lda, 0, kc, full, mc-full, mr, 1)
+			packRows(ap, a, lda, 0, kc, full, mc-full, mr, 1, kr.rows)
 		} else {
 			packCols(ap, a, lda, 0, kc, full, mc-full, mr, 1, kr.trans)
 		}

@@ -26,6 +26,13 @@ type transposer[E elem] struct {
 	b  int
 }
 
+// rowCopier packs rows that are already in a sliver's order: fn sets
+// dst[r·w + j] = s·src[r·lds + j] for r < rows and j < w, when w is a multiple of lanes.
+type rowCopier[E elem] struct {
+	fn    func(dst, src *E, lds, rows, w int, s E)
+	lanes int
+}
+
 // kernel is a micro-kernel with its register block (mr×nr) and its cache blocks: a packed A
 // block is at most mc×kc, a packed B panel at most kc×nc (mc a multiple of mr, nc of nr).
 // direct and directT, when not nil, are the same kernel reading A in place, as stored
@@ -37,6 +44,7 @@ type kernel[E elem] struct {
 	mr, nr     int
 	mc, kc, nc int
 	trans      transposer[E] // fn nil: packing transposes in Go
+	rows       rowCopier[E]  // fn nil: packing copies rows in Go
 
 	// dot and axpy, when not nil, are the unit-stride vector loops of the matrix-vector
 	// paths: dot returns Σ x[i]·y[i], axpy sets y[i] += alpha·x[i], for i < n.

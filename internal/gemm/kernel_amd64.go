@@ -11,22 +11,24 @@ import "golang.org/x/sys/cpu"
 func asmKernelSets() []*kernelSet {
 	t64 := transposer[float64]{transF64x4, 4}
 	t32 := transposer[float32]{transF32x8, 8}
+	r64 := rowCopier[float64]{rowsF64, 4}
+	r32 := rowCopier[float32]{rowsF32, 8}
 	return []*kernelSet{
 		{
 			name: "avx512",
 			f64: kernel[float64]{
 				fn: kernF64AVX512, direct: kernF64AVX512Direct, directT: kernF64AVX512DirectT,
 				mr: 12, nr: 16, mc: 240, kc: 256, nc: 4096,
-				trans: t64, dot: dotF64, axpy: axpyF64,
+				trans: t64, rows: r64, dot: dotF64, axpy: axpyF64,
 			},
 			f32: kernel[float32]{
 				fn: kernF32AVX512, direct: kernF32AVX512Direct, directT: kernF32AVX512DirectT,
 				mr: 12, nr: 32, mc: 240, kc: 256, nc: 4096,
-				trans: t32, dot: dotF32, axpy: axpyF32,
+				trans: t32, rows: r32, dot: dotF32, axpy: axpyF32,
 				narrow: &kernel[float32]{
 					fn: kernF32AVX512N, direct: kernF32AVX512NDirect, directT: kernF32AVX512NDirectT,
 					mr: 12, nr: 16, mc: 240, kc: 256, nc: 4096,
-					trans: t32, dot: dotF32, axpy: axpyF32,
+					trans: t32, rows: r32, dot: dotF32, axpy: axpyF32,
 				},
 			},
 			ok: func() bool { return cpu.X86.HasAVX512F && cpu.X86.HasAVX2 && cpu.X86.HasFMA },
@@ -36,12 +38,12 @@ func asmKernelSets() []*kernelSet {
 			f64: kernel[float64]{
 				fn: kernF64AVX2, direct: kernF64AVX2Direct, directT: kernF64AVX2DirectT,
 				mr: 6, nr: 8, mc: 120, kc: 384, nc: 4096,
-				trans: t64, dot: dotF64, axpy: axpyF64,
+				trans: t64, rows: r64, dot: dotF64, axpy: axpyF64,
 			},
 			f32: kernel[float32]{
 				fn: kernF32AVX2, direct: kernF32AVX2Direct, directT: kernF32AVX2DirectT,
 				mr: 6, nr: 16, mc: 120, kc: 384, nc: 4096,
-				trans: t32, dot: dotF32, axpy: axpyF32,
+				trans: t32, rows: r32, dot: dotF32, axpy: axpyF32,
 			},
 			ok: func() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA },
 		},

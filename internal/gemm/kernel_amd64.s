@@ -4634,6 +4634,38 @@ axpyF64_done:
 	VZEROUPPER
 	RET
 
+// func rowsF64(dst *float64, src *float64, lds int, rows int, w int, s float64)
+// Requires: AVX
+TEXT ·rowsF64(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         lds+16(FP), R8
+	SHLQ         $0x03, R8
+	MOVQ         rows+24(FP), CX
+	MOVQ         w+32(FP), R9
+	SHLQ         $0x03, R9
+	VBROADCASTSD s+40(FP), Y15
+	TESTQ        CX, CX
+	JZ           rowsF64_done
+
+rowsF64_row:
+	XORQ R10, R10
+
+rowsF64_chunk:
+	VMULPD  (SI)(R10*1), Y15, Y0
+	VMOVUPD Y0, (DI)(R10*1)
+	ADDQ    $0x20, R10
+	CMPQ    R10, R9
+	JL      rowsF64_chunk
+	ADDQ    R8, SI
+	ADDQ    R9, DI
+	DECQ    CX
+	JNZ     rowsF64_row
+
+rowsF64_done:
+	VZEROUPPER
+	RET
+
 // func dotF32(x *float32, y *float32, n int) float32
 // Requires: AVX, FMA3, SSE
 TEXT ·dotF32(SB), NOSPLIT, $0-28
@@ -4733,5 +4765,37 @@ axpyF32_tail1:
 	JNZ         axpyF32_tail1
 
 axpyF32_done:
+	VZEROUPPER
+	RET
+
+// func rowsF32(dst *float32, src *float32, lds int, rows int, w int, s float32)
+// Requires: AVX
+TEXT ·rowsF32(SB), NOSPLIT, $0-44
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         lds+16(FP), R8
+	SHLQ         $0x02, R8
+	MOVQ         rows+24(FP), CX
+	MOVQ         w+32(FP), R9
+	SHLQ         $0x02, R9
+	VBROADCASTSS s+40(FP), Y15
+	TESTQ        CX, CX
+	JZ           rowsF32_done
+
+rowsF32_row:
+	XORQ R10, R10
+
+rowsF32_chunk:
+	VMULPS  (SI)(R10*1), Y15, Y0
+	VMOVUPS Y0, (DI)(R10*1)
+	ADDQ    $0x20, R10
+	CMPQ    R10, R9
+	JL      rowsF32_chunk
+	ADDQ    R8, SI
+	ADDQ    R9, DI
+	DECQ    CX
+	JNZ     rowsF32_row
+
+rowsF32_done:
 	VZEROUPPER
 	RET

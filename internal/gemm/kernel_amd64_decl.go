@@ -109,6 +109,11 @@ func dotF64(x *float64, y *float64, n int) float64
 //go:noescape
 func axpyF64(alpha float64, x *float64, y *float64, n int)
 
+// rowsF64 sets dst[r·w + j] = s·src[r·lds + j] for r < rows, j < w; w is a multiple of 4 (AVX).
+//
+//go:noescape
+func rowsF64(dst *float64, src *float64, lds int, rows int, w int, s float64)
+
 // dotF32 returns Σ_{i<n} x[i]·y[i] (AVX2+FMA).
 //
 //go:noescape
@@ -118,3 +123,8 @@ func dotF32(x *float32, y *float32, n int) float32
 //
 //go:noescape
 func axpyF32(alpha float32, x *float32, y *float32, n int)
+
+// rowsF32 sets dst[r·w + j] = s·src[r·lds + j] for r < rows, j < w; w is a multiple of 8 (AVX).
+//
+//go:noescape
+func rowsF32(dst *float32, src *float32, lds int, rows int, w int, s float32)

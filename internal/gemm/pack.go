@@ -11,12 +11,18 @@ package gemm
 // transposed, B as is) or at src[j·ld+p] ("cols" layout: A as is, B transposed).
 
 // packRows packs X[p0:p0+kc][j0:j0+cols] with X[p][j] = src[p·ld+j] into slivers of width w,
-// each value scaled by s.
-func packRows[E elem](dst, src []E, ld, p0, kc, j0, cols, w int, s E) {
+// each value scaled by s. Full slivers go through the assembly row copier when there is one
+// for this width.
+func packRows[E elem](dst, src []E, ld, p0, kc, j0, cols, w int, s E, rc rowCopier[E]) {
 	for js := 0; js < cols; js += w {
 		d := dst[js*kc : js*kc+kc*w]
 		n := min(w, cols-js)
 		base := p0*ld + j0 + js
+		if n == w && rc.fn != nil && w%rc.lanes == 0 {
+			_ = src[base+(kc-1)*ld+w-1] // the last element the copier reads
+			rc.fn(&d[0], &src[base], ld, kc, w, s)
+			continue
+		}
 		if n == w {
 			for p := 0; p < kc; p++ {
 				row := src[base+p*ld : base+p*ld+w]

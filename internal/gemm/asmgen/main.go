@@ -114,6 +114,7 @@ func main() {
 	for _, size := range []int{8, 4} {
 		dot(size)
 		axpy(size)
+		copyRows(size)
 	}
 	Generate()
 }
@@ -629,6 +630,51 @@ func axpy(size int) {
 	ADDQ(U32(size), RDI)
 	DECQ(RCX)
 	JNZ(LabelRef(name + "_tail1"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// copyRows writes rowsF64/rowsF32, which pack rows of a matrix that are already in the
+// sliver's order (B as stored, a transposed A): dst[r·w + j] = s·src[r·lds + j] for r < rows
+// and j < w, w a multiple of the ymm lanes. One ymm multiply and store per chunk replace a
+// memmove call per row.
+func copyRows(size int) {
+	o := opsFor(size)
+	name := "rows" + o.sfx
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst, src *%s, lds, rows, w int, s %s)", o.t, o.t))
+	Pragma("noescape")
+	Doc(name + fmt.Sprintf(" sets dst[r·w + j] = s·src[r·lds + j] for r < rows, j < w; w is a multiple of %d (AVX).", o.lanes))
+	Load(Param("dst"), RDI)
+	Load(Param("src"), RSI)
+	Load(Param("lds"), R8)
+	SHLQ(U8(log2(size)), R8)
+	Load(Param("rows"), RCX)
+	Load(Param("w"), R9)
+	SHLQ(U8(log2(size)), R9)
+	sAddr, err := Param("s").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	o.bcast(sAddr.Addr, Y15)
+	mul := VMULPD
+	if size == 4 {
+		mul = VMULPS
+	}
+	TESTQ(RCX, RCX)
+	JZ(LabelRef(name + "_done"))
+	Label(name + "_row")
+	XORQ(R10, R10)
+	Label(name + "_chunk")
+	mul(Mem{Base: RSI, Index: R10, Scale: 1}, Y15, Y0)
+	o.movu(Y0, Mem{Base: RDI, Index: R10, Scale: 1})
+	ADDQ(U8(32), R10)
+	CMPQ(R10, R9)
+	JL(LabelRef(name + "_chunk"))
+	ADDQ(R8, RSI)
+	ADDQ(R9, RDI)
+	DECQ(RCX)
+	JNZ(LabelRef(name + "_row"))
 	Label(name + "_done")
 	VZEROUPPER()
 	RET()
