@@ -95,7 +95,9 @@ func (g *problem[E]) macro(mc, nc, kc int, ap, bp, c []E, beta E, load bool, edg
 }
 
 // macroDirect is macro with A read in place, a starting at the block's first element (row
-// ic, step pc of op(A)); the last sliver, when it has fewer than mr rows, is packed into ap.
+// ic, step pc of op(A)). After the full slivers, the row-edge kernels take what rows they can,
+// and the rest (fewer than the smallest of them) is packed into ap and goes through the
+// edge tile.
 func (g *problem[E]) macroDirect(mc, nc, kc int, a, ap, bp, c []E, beta E, load bool, edge []E) {
 	kr := g.kern
 	mr, nr, lda, ldc := kr.mr, kr.nr, g.lda, g.ldc
@@ -104,11 +106,27 @@ func (g *problem[E]) macroDirect(mc, nc, kc int, a, ap, bp, c []E, beta E, load 
 	if g.transA {
 		fn, rowStep = kr.directT, 1
 	}
-	if full < mc {
+	type segment struct {
+		r, mr int
+		fn    directKernel[E]
+	}
+	var segs [4]segment
+	ns, rest := 0, full
+	for _, e := range kr.edgeRows {
+		if mc-rest >= e.mr && ns < len(segs) {
+			segs[ns] = segment{rest, e.mr, e.direct}
+			if g.transA {
+				segs[ns].fn = e.directT
+			}
+			ns++
+			rest += e.mr
+		}
+	}
+	if rest < mc {
 		if g.transA {
-			packRows(ap, a, lda, 0, kc, full, mc-full, mr, 1, kr.rows)
+			packRows(ap, a, lda, 0, kc, rest, mc-rest, mr, 1, kr.rows)
 		} else {
-			packCols(ap, a, lda, 0, kc, full, mc-full, mr, 1, kr.trans)
+			packCols(ap, a, lda, 0, kc, rest, mc-rest, mr, 1, kr.trans)
 		}
 	}
 	for jr := 0; jr < nc; jr += nr {
@@ -122,9 +140,17 @@ func (g *problem[E]) macroDirect(mc, nc, kc int, a, ap, bp, c []E, beta E, load 
 			fn(kc, &a[ir*rowStep], lda, b, &edge[0], nr, 0, false)
 			mergeEdge(edge, nr, mr, nw, c[ir*ldc+jr:], ldc, beta, load)
 		}
-		if full < mc {
+		for _, s := range segs[:ns] {
+			if nw == nr {
+				s.fn(kc, &a[s.r*rowStep], lda, b, &c[s.r*ldc+jr], ldc, beta, load)
+				continue
+			}
+			s.fn(kc, &a[s.r*rowStep], lda, b, &edge[0], nr, 0, false)
+			mergeEdge(edge, nr, s.mr, nw, c[s.r*ldc+jr:], ldc, beta, load)
+		}
+		if rest < mc {
 			kr.fn(kc, &ap[0], b, &edge[0], nr, 0, false)
-			mergeEdge(edge, nr, mc-full, nw, c[full*ldc+jr:], ldc, beta, load)
+			mergeEdge(edge, nr, mc-rest, nw, c[rest*ldc+jr:], ldc, beta, load)
 		}
 	}
 }

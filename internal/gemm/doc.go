@@ -23,8 +23,10 @@
 // place, from MR rows lda apart (A as stored) or from the MR contiguous values of a row of
 // the stored Aᵀ, as BLIS's small/unpacked ("sup") kernels do. That saves a pass over A,
 // which for a 64×128ᵀ·128×10 product costs as much as the arithmetic (one core: 37 GFLOPS
-// in place, 23 packed). Partial tiles at the right and bottom edges are computed whole into
-// a small buffer and only their valid part is merged into C.
+// in place, 23 packed). The last rows of a block (m mod MR) go to in-place kernels of 8
+// and 4 rows where there are such (AVX-512), so a batch of 128 rows is 10 tiles of 12 and
+// one of 8. What is left at the bottom, and partial tiles at the right edge, are computed
+// whole into a small buffer and only their valid part is merged into C.
 //
 // # Kernels and block sizes
 //
@@ -49,8 +51,9 @@
 // 512 and MC from 120 to 480 were within the noise of a shared machine of each other. KC
 // is split evenly over k, so no step of the pc loop is much shorter than the others. A is
 // packed after all when its rows are a multiple of 4 KiB apart, since in place they would
-// crowd a few cache sets. On one core the AVX-512 kernels alone reach about 100 GFLOPS
-// (float64) and 200 GFLOPS (float32), and a whole 1000³ product about 80 and 160.
+// crowd a few cache sets. On one core (CPU time, machine shared) the AVX-512 kernels alone
+// reach 107 GFLOPS (float64) and 220 GFLOPS (float32); whole products reach 87 and 175 at
+// 1000³, 96 and 203 at 128×64·64×128, 89 and 172 at 128×784·784×256.
 //
 // Products with at most 16 columns (a network's last layer) use the narrow float32 kernel,
 // which wastes half as many lanes: 128×64·64×10 runs at 63 GFLOPS on one core against 45

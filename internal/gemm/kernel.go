@@ -26,6 +26,12 @@ type transposer[E elem] struct {
 	b  int
 }
 
+// rowEdge is an in-place kernel for mr rows.
+type rowEdge[E elem] struct {
+	mr              int
+	direct, directT directKernel[E]
+}
+
 // rowCopier packs rows that are already in a sliver's order: fn sets
 // dst[r·w + j] = s·src[r·lds + j] for r < rows and j < w, when w is a multiple of lanes.
 type rowCopier[E elem] struct {
@@ -50,6 +56,10 @@ type kernel[E elem] struct {
 	// paths: dot returns Σ x[i]·y[i], axpy sets y[i] += alpha·x[i], for i < n.
 	dot  func(x, y *E, n int) E
 	axpy func(alpha E, x, y *E, n int)
+
+	// edgeRows are in-place kernels with fewer rows (largest first) for the last rows of a
+	// block, which would otherwise be packed and merged through the edge tile.
+	edgeRows []rowEdge[E]
 
 	// narrow, when not nil, is a kernel with a smaller nr for products with at most
 	// narrow.nr columns.

@@ -20,15 +20,27 @@ func asmKernelSets() []*kernelSet {
 				fn: kernF64AVX512, direct: kernF64AVX512Direct, directT: kernF64AVX512DirectT,
 				mr: 12, nr: 16, mc: 240, kc: 256, nc: 4096,
 				trans: t64, rows: r64, dot: dotF64, axpy: axpyF64,
+				edgeRows: []rowEdge[float64]{
+					{8, kernF64AVX512R8Direct, kernF64AVX512R8DirectT},
+					{4, kernF64AVX512R4Direct, kernF64AVX512R4DirectT},
+				},
 			},
 			f32: kernel[float32]{
 				fn: kernF32AVX512, direct: kernF32AVX512Direct, directT: kernF32AVX512DirectT,
 				mr: 12, nr: 32, mc: 240, kc: 256, nc: 4096,
 				trans: t32, rows: r32, dot: dotF32, axpy: axpyF32,
+				edgeRows: []rowEdge[float32]{
+					{8, kernF32AVX512R8Direct, kernF32AVX512R8DirectT},
+					{4, kernF32AVX512R4Direct, kernF32AVX512R4DirectT},
+				},
 				narrow: &kernel[float32]{
 					fn: kernF32AVX512N, direct: kernF32AVX512NDirect, directT: kernF32AVX512NDirectT,
 					mr: 12, nr: 16, mc: 240, kc: 256, nc: 4096,
 					trans: t32, rows: r32, dot: dotF32, axpy: axpyF32,
+					edgeRows: []rowEdge[float32]{
+						{8, kernF32AVX512NR8Direct, kernF32AVX512NR8DirectT},
+						{4, kernF32AVX512NR4Direct, kernF32AVX512NR4DirectT},
+					},
 				},
 			},
 			ok: func() bool { return cpu.X86.HasAVX512F && cpu.X86.HasAVX2 && cpu.X86.HasFMA },

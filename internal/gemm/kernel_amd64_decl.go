@@ -89,6 +89,78 @@ func kernF32AVX2Direct(k int, a *float32, lda int, b *float32, c *float32, ldc i
 //go:noescape
 func kernF32AVX2DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
 
+// kernF64AVX512R8Direct is the 8×16 float64 micro-kernel for AVX-512F that reads A in place,
+// from mr rows lda elements apart (see asmgen).
+//
+//go:noescape
+func kernF64AVX512R8Direct(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
+
+// kernF64AVX512R8DirectT is the 8×16 float64 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF64AVX512R8DirectT(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
+
+// kernF64AVX512R4Direct is the 4×16 float64 micro-kernel for AVX-512F that reads A in place,
+// from mr rows lda elements apart (see asmgen).
+//
+//go:noescape
+func kernF64AVX512R4Direct(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
+
+// kernF64AVX512R4DirectT is the 4×16 float64 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF64AVX512R4DirectT(k int, a *float64, lda int, b *float64, c *float64, ldc int, beta float64, load bool)
+
+// kernF32AVX512R8Direct is the 8×32 float32 micro-kernel for AVX-512F that reads A in place,
+// from mr rows lda elements apart (see asmgen).
+//
+//go:noescape
+func kernF32AVX512R8Direct(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512R8DirectT is the 8×32 float32 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF32AVX512R8DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512R4Direct is the 4×32 float32 micro-kernel for AVX-512F that reads A in place,
+// from mr rows lda elements apart (see asmgen).
+//
+//go:noescape
+func kernF32AVX512R4Direct(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512R4DirectT is the 4×32 float32 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF32AVX512R4DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512NR8Direct is the 8×16 float32 micro-kernel for AVX-512F that reads A in place,
+// from mr rows lda elements apart (see asmgen).
+//
+//go:noescape
+func kernF32AVX512NR8Direct(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512NR8DirectT is the 8×16 float32 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF32AVX512NR8DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512NR4Direct is the 4×16 float32 micro-kernel for AVX-512F that reads A in place,
+// from mr rows lda elements apart (see asmgen).
+//
+//go:noescape
+func kernF32AVX512NR4Direct(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
+// kernF32AVX512NR4DirectT is the 4×16 float32 micro-kernel for AVX-512F that reads a transposed A in
+// place: the mr values of step p are a[p·lda:p·lda+mr] (see asmgen).
+//
+//go:noescape
+func kernF32AVX512NR4DirectT(k int, a *float32, lda int, b *float32, c *float32, ldc int, beta float32, load bool)
+
 // transF64x4 sets dst[(4q+p)·ldd + i] = s·src[i·lds + 4q+p] for i, p < 4 and q < blocks (AVX).
 //
 //go:noescape

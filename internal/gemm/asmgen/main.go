@@ -109,6 +109,23 @@ func main() {
 		d.transA = true
 		kernel(d)
 	}
+	// Row-edge kernels for AVX-512: the last rows of a block (m mod 12) in place, straight
+	// into C. 8 and 4 rows (a batch of 128 rows is 10·12 + 8).
+	for _, s := range kernels {
+		if !s.avx512 {
+			continue
+		}
+		for _, mr := range []int{8, 4} {
+			e := s
+			e.mr = mr
+			e.name = fmt.Sprintf("%sR%dDirect", s.name, mr)
+			e.direct = true
+			kernel(e)
+			e.name = fmt.Sprintf("%sR%dDirectT", s.name, mr)
+			e.direct, e.transA = false, true
+			kernel(e)
+		}
+	}
 	transposeF64()
 	transposeF32()
 	for _, size := range []int{8, 4} {
