@@ -203,11 +203,11 @@ func shapes(s *kernelSet, long bool) [][3]int {
 			for _, x := range around(kr.nc) {
 				out = append(out, [3]int{3, x, 5})
 			}
-			out = append(out, [3]int{kr.mc + 1, kr.nr*3 + 1, kr.kc + 1})
+			out = append(out, [3]int{kr.mc + 1, kr.nr + 1, kr.kc + 1})
 		}
 	}
 	if long {
-		out = append(out, [3]int{128, 128, 64}, [3]int{300, 200, 520}, [3]int{1000, 33, 65})
+		out = append(out, [3]int{128, 128, 64}, [3]int{250, 40, 300}, [3]int{1000, 33, 65})
 		// Row strides of 4 KiB (float32) and 8 KiB: A is packed instead of read in place.
 		out = append(out, [3]int{61, 19, 1024}, [3]int{61, 19, 2048})
 	}
