@@ -4,9 +4,10 @@ best, since the machine may be shared.
 
 Usage (from the repository root):
   /usr/bin/python3 bench/peers/gemm_side_by_side.py [--rounds 3] [--benchtime 0.5s]
-      [--shapes NAME,NAME...] [--threads N] [--json]
+      [--shapes NAME,NAME...] [--threads N] [--clock wall|cpu] [--json]
 --threads N runs both sides on N threads (GOMAXPROCS=N, OPENBLAS_NUM_THREADS=N); by default
-each uses every core.
+each uses every core. --clock cpu divides by the process's CPU time instead of wall time:
+with --threads 1 on a shared machine, that is each side's speed on an idle core.
 Prints a table with descent/numpy ratios (issue 10's target is >= 0.70 on the three network
 shapes), or one JSON object with --json.
 """
@@ -19,11 +20,12 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LINE = re.compile(r"^BenchmarkGemm/(f32|f64)/([^/]+)/(\w+)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) GFLOPS")
+LINE = re.compile(r"^BenchmarkGemm/(f32|f64)/([^/]+)/(\w+)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) GFLOPS"
+                  r"(?:\s+([\d.]+) GFLOPS/cpu-s)?")
 TARGETS = {"1000x1000x1000", "128x64.64x128", "128x784.784x256"}
 
 
-def run_go(binary, benchtime, shapes, threads):
+def run_go(binary, benchtime, shapes, threads, clock):
     pattern = "BenchmarkGemm/"
     if shapes:
         pattern += "/(" + "|".join(re.escape(s) for s in shapes) + ")/"
@@ -35,13 +37,13 @@ def run_go(binary, benchtime, shapes, threads):
     for line in out.splitlines():
         m = LINE.match(line)
         if m:
-            dtype, shape, impl, gf = m.groups()
+            dtype, shape, impl, gf, gf_cpu = m.groups()
             impl = "gonum" if impl == "gonum" else "descent:" + impl
-            res[(dtype, shape, impl)] = float(gf)
+            res[(dtype, shape, impl)] = float((gf_cpu or gf) if clock == "cpu" else gf)
     return res
 
 
-def run_numpy(min_time, shapes, threads):
+def run_numpy(min_time, shapes, threads, clock="wall"):
     cmd = ["/usr/bin/python3", os.path.join(HERE, "numpy_gemm.py"), "--min-time", str(min_time),
            "--repeat", "2"]
     if shapes:
@@ -50,7 +52,8 @@ def run_numpy(min_time, shapes, threads):
     if threads:
         env["OPENBLAS_NUM_THREADS"] = str(threads)
     doc = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout)
-    return doc, {(r["dtype"], r["shape"], "numpy"): r["gflops"] for r in doc["results"]}
+    key = "gflops_cpu" if clock == "cpu" else "gflops"
+    return doc, {(r["dtype"], r["shape"], "numpy"): r[key] for r in doc["results"]}
 
 
 def main():
@@ -59,6 +62,7 @@ def main():
     ap.add_argument("--benchtime", default="0.5s")
     ap.add_argument("--shapes", default="")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     shapes = [s for s in args.shapes.split(",") if s]
@@ -69,8 +73,8 @@ def main():
         min_time = float(args.benchtime.rstrip("s"))
         numpy_doc = None
         for r in range(args.rounds):
-            sides = [lambda: run_go(binary, args.benchtime, shapes, args.threads),
-                     lambda: run_numpy(min_time, shapes, args.threads)[1]]
+            sides = [lambda: run_go(binary, args.benchtime, shapes, args.threads, args.clock),
+                     lambda: run_numpy(min_time, shapes, args.threads, args.clock)[1]]
             if r % 2:
                 sides.reverse()
             for side in sides:
@@ -89,12 +93,12 @@ def main():
                      "descent_runs": runs[(dtype, shape, impl)],
                      "numpy_runs": runs.get((dtype, shape, "numpy"))})
     if args.json:
-        print(json.dumps({"rounds": args.rounds, "threads": args.threads or "all",
+        print(json.dumps({"rounds": args.rounds, "threads": args.threads or "all", "clock": args.clock,
                           "numpy": numpy_doc["version"],
                           "blas": numpy_doc["blas"], "rows": rows}))
         return
-    print("best of %d rounds (GFLOPS), threads %s; numpy %s with %s" % (
-        args.rounds, args.threads or "all", numpy_doc["version"],
+    print("best of %d rounds (GFLOPS, %s clock), threads %s; numpy %s with %s" % (
+        args.rounds, args.clock, args.threads or "all", numpy_doc["version"],
         ", ".join(map(os.path.basename, numpy_doc["blas"]))))
     print("%-4s %-17s %-8s %9s %9s %9s %7s %s" % ("", "shape", "kernel", "descent", "gonum", "numpy", "ratio", "target"))
     for r in rows:

@@ -53,8 +53,15 @@ func fill[E elem](n int) []E {
 	return x
 }
 
-func reportGFLOPS(b *testing.B, m, n, k int) {
-	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+// reportGFLOPS reports GFLOPS over wall time and, since the machine may be shared, over the
+// process's CPU time since cpu0 (GFLOPS/cpu-s: on one thread, -cpu 1, the speed the code
+// would have on an idle core).
+func reportGFLOPS(b *testing.B, m, n, k int, cpu0 float64) {
+	flops := 2 * float64(m) * float64(n) * float64(k) * float64(b.N)
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOPS")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 && cpu0 > 0 {
+		b.ReportMetric(flops/cpu/1e9, "GFLOPS/cpu-s")
+	}
 }
 
 // BenchmarkGemm compares Gemm with gonum's pure-Go Sgemm/Dgemm on the same products, in one
@@ -70,10 +77,11 @@ func BenchmarkGemm(b *testing.B) {
 			}
 			x, y, c := fill[float64](m*k), fill[float64](k*n), make([]float64, m*n)
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				Gemm(sh.tA, sh.tB, m, n, k, 1, x, lda, y, ldb, 0, c, n)
 			}
-			reportGFLOPS(b, m, n, k)
+			reportGFLOPS(b, m, n, k, cpu0)
 		})
 		b.Run(fmt.Sprintf("f64/%s/gonum", sh.name), func(b *testing.B) {
 			if testing.Short() && !sh.shortToo {
@@ -81,10 +89,11 @@ func BenchmarkGemm(b *testing.B) {
 			}
 			x, y, c := fill[float64](m*k), fill[float64](k*n), make([]float64, m*n)
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				impl.Dgemm(flagOf(sh.tA), flagOf(sh.tB), m, n, k, 1, x, lda, y, ldb, 0, c, n)
 			}
-			reportGFLOPS(b, m, n, k)
+			reportGFLOPS(b, m, n, k, cpu0)
 		})
 		b.Run(fmt.Sprintf("f32/%s/%s", sh.name, Kernel()), func(b *testing.B) {
 			if testing.Short() && !sh.shortToo {
@@ -92,10 +101,11 @@ func BenchmarkGemm(b *testing.B) {
 			}
 			x, y, c := fill[float32](m*k), fill[float32](k*n), make([]float32, m*n)
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				Gemm(sh.tA, sh.tB, m, n, k, 1, x, lda, y, ldb, 0, c, n)
 			}
-			reportGFLOPS(b, m, n, k)
+			reportGFLOPS(b, m, n, k, cpu0)
 		})
 		b.Run(fmt.Sprintf("f32/%s/gonum", sh.name), func(b *testing.B) {
 			if testing.Short() && !sh.shortToo {
@@ -103,10 +113,11 @@ func BenchmarkGemm(b *testing.B) {
 			}
 			x, y, c := fill[float32](m*k), fill[float32](k*n), make([]float32, m*n)
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				impl.Sgemm(flagOf(sh.tA), flagOf(sh.tB), m, n, k, 1, x, lda, y, ldb, 0, c, n)
 			}
-			reportGFLOPS(b, m, n, k)
+			reportGFLOPS(b, m, n, k, cpu0)
 		})
 	}
 }

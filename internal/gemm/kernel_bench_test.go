@@ -24,9 +24,10 @@ func benchKernel[E elem](b *testing.B, name string, kr *kernel[E]) {
 	const kc = 256
 	b.Run(fmt.Sprintf("%T/%s/%dx%d", E(0), name, kr.mr, kr.nr), func(b *testing.B) {
 		a, bb, c := fill[E](kc*kr.mr), fill[E](kc*kr.nr), make([]E, kr.mr*kr.nr)
+		cpu0 := cpuSeconds()
 		for b.Loop() {
 			kr.fn(kc, &a[0], &bb[0], &c[0], kr.nr, 1, true)
 		}
-		reportGFLOPS(b, kr.mr, kr.nr, kc)
+		reportGFLOPS(b, kr.mr, kr.nr, kc, cpu0)
 	})
 }
