@@ -121,3 +121,32 @@ func BenchmarkGemm(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDirectA compares reading A in place (the direct kernels) with packing it, on one
+// goroutine.
+func BenchmarkDirectA(b *testing.B) {
+	defer SetThreads(SetThreads(1))
+	defer func(d bool) { useDirect = d }(useDirect)
+	for _, sh := range []struct {
+		name    string
+		m, n, k int
+		tA      bool
+	}{
+		{"128x64.64x10", 128, 10, 64, false},
+		{"64x128T.128x10", 64, 10, 128, true},
+		{"128x784.784x256", 128, 256, 784, false},
+	} {
+		lda, _ := lds(sh.m, sh.n, sh.k, sh.tA, false)
+		for _, direct := range []bool{true, false} {
+			b.Run(fmt.Sprintf("f32/%s/direct=%v", sh.name, direct), func(b *testing.B) {
+				useDirect = direct
+				x, y, c := fill[float32](sh.m*sh.k), fill[float32](sh.k*sh.n), make([]float32, sh.m*sh.n)
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					Gemm(sh.tA, false, sh.m, sh.n, sh.k, 1, x, lda, y, sh.n, 0, c, sh.n)
+				}
+				reportGFLOPS(b, sh.m, sh.n, sh.k, cpu0)
+			})
+		}
+	}
+}

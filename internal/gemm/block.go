@@ -13,7 +13,7 @@ type problem[E elem] struct {
 }
 
 // useDirect is whether an A that is not transposed is read in place by the direct kernel
-// instead of being packed (a variable so that benchmarks can compare the two).
+// instead of being packed (a variable so that BenchmarkDirectA can compare the two).
 var useDirect = true
 
 // block computes rows [m0,m1) and columns [n0,n1) of C with the five loops around the

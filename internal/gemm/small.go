@@ -3,7 +3,7 @@ package gemm
 // tinyWork is the number of multiply-adds up to which a product is computed by the plain
 // triple loop: below it, packing and the edge tile cost more than they save (4×4×4 takes
 // 114 ns by the loop and 145 ns packed on Zen 5; 8×8×8 takes 1.3 µs and 240 ns).
-var tinyWork = 64
+const tinyWork = 64
 
 // small computes the products that packing does not pay for: matrix-vector products (n or m
 // is 1) and tiny ones. It reports whether it did.
