@@ -31,7 +31,7 @@ func cnnSpec(c, h, w, classes int, layers []cnnLayer) graph.Spec {
 		}
 		return v
 	}
-	spec := graph.Spec{Dtype: tensor.Float32, Features: c * h * w, Targets: classes, RowMean: true}
+	spec := graph.Spec{Dtype: tensor.Float32, Input: []int{c * h * w}, Target: []int{classes}, RowMean: true}
 	shape := []int{c, h, w}
 	for i, l := range layers {
 		switch l.kind {
@@ -130,7 +130,7 @@ func BenchmarkCNNStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			x, y := cnnBatch(64, spec.Features, 10)
+			x, y := cnnBatch(64, spec.InputSize(), 10)
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := e.Step(x, y, 64); err != nil {
@@ -149,7 +149,7 @@ func TestCNNStepAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, y := cnnBatch(16, spec.Features, 10)
+	x, y := cnnBatch(16, spec.InputSize(), 10)
 	if _, err := e.Step(x, y, 16); err != nil {
 		t.Fatal(err)
 	}

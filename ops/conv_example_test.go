@@ -9,8 +9,8 @@ import (
 	"github.com/descent-ml/descent/ops"
 )
 
-// input makes a float64 node holding values in the given shape.
-func input(g *G.ExprGraph, name string, values []float64, shape ...int) *G.Node {
+// exInput makes a float64 node holding values in the given shape.
+func exInput(g *G.ExprGraph, name string, values []float64, shape ...int) *G.Node {
 	v := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(values))
 	if len(shape) == 1 {
 		return G.NewVector(g, tensor.Float64, G.WithShape(shape...), G.WithName(name), G.WithValue(v))
@@ -18,8 +18,8 @@ func input(g *G.ExprGraph, name string, values []float64, shape ...int) *G.Node 
 	return G.NewTensor(g, tensor.Float64, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
 }
 
-// run evaluates the graph with Gorgonia's TapeMachine.
-func run(g *G.ExprGraph) {
+// exRun evaluates the graph with Gorgonia's TapeMachine.
+func exRun(g *G.ExprGraph) {
 	m := G.NewTapeMachine(g)
 	defer m.Close()
 	if err := m.RunAll(); err != nil {
@@ -30,8 +30,8 @@ func run(g *G.ExprGraph) {
 func ExampleConv2d() {
 	g := G.NewGraph()
 	// One 3×3 image and one 2×2 filter that sums its window.
-	x := input(g, "x", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3)
-	w := input(g, "w", []float64{1, 1, 1, 1}, 1, 1, 2, 2)
+	x := exInput(g, "x", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3)
+	w := exInput(g, "w", []float64{1, 1, 1, 1}, 1, 1, 2, 2)
 	y, err := ops.Conv2d(x, w, ops.ConvOptions{})
 	if err != nil {
 		fmt.Println(err)
@@ -40,11 +40,11 @@ func ExampleConv2d() {
 	// ∂Σy/∂x counts the windows each pixel is in.
 	cost, _ := G.Sum(y)
 	grads, _ := G.Grad(cost, x)
-	run(g)
+	exRun(g)
 	fmt.Println(y.Shape(), y.Value().Data())
 	fmt.Println(grads[0].Value().Data())
 
-	_, err = ops.Conv2d(x, input(g, "w4", make([]float64, 16), 1, 1, 4, 4), ops.ConvOptions{})
+	_, err = ops.Conv2d(x, exInput(g, "w4", make([]float64, 16), 1, 1, 4, 4), ops.ConvOptions{})
 	fmt.Println(err)
 	// Output:
 	// (1, 1, 2, 2) [12 16 24 28]
@@ -55,14 +55,14 @@ func ExampleConv2d() {
 func ExampleConv1d() {
 	g := G.NewGraph()
 	// A difference filter at stride 2 with one zero of padding each side.
-	x := input(g, "x", []float64{1, 4, 9, 16, 25}, 1, 1, 5)
-	w := input(g, "w", []float64{-1, 1}, 1, 1, 2)
+	x := exInput(g, "x", []float64{1, 4, 9, 16, 25}, 1, 1, 5)
+	w := exInput(g, "w", []float64{-1, 1}, 1, 1, 2)
 	y, err := ops.Conv1d(x, w, ops.Conv1dOptions{Stride: 2, Padding: 1})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	run(g)
+	exRun(g)
 	fmt.Println(y.Shape(), y.Value().Data())
 	// Output:
 	// (1, 1, 3) [1 5 9]
@@ -70,8 +70,8 @@ func ExampleConv1d() {
 
 func ExampleAddChannelBias() {
 	g := G.NewGraph()
-	y := input(g, "y", []float64{1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2)
-	b := input(g, "b", []float64{10, 100}, 2)
+	y := exInput(g, "y", []float64{1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, 2, 2)
+	b := exInput(g, "b", []float64{10, 100}, 2)
 	out, err := ops.AddChannelBias(y, b)
 	if err != nil {
 		fmt.Println(err)
@@ -79,7 +79,7 @@ func ExampleAddChannelBias() {
 	}
 	cost, _ := G.Sum(out)
 	grads, _ := G.Grad(cost, b)
-	run(g)
+	exRun(g)
 	fmt.Println(out.Value().Data())
 	fmt.Println(grads[0].Value().Data())
 	// Output:
@@ -91,7 +91,7 @@ func ExampleMaxPool2d() {
 	g := G.NewGraph()
 	// A blank left half: its window ties, and torch's rule sends the
 	// gradient to the window's first element only.
-	x := input(g, "x", []float64{
+	x := exInput(g, "x", []float64{
 		0, 0, 1, 2,
 		0, 0, 4, 3,
 	}, 1, 1, 2, 4)
@@ -102,7 +102,7 @@ func ExampleMaxPool2d() {
 	}
 	cost, _ := G.Sum(y)
 	grads, _ := G.Grad(cost, x)
-	run(g)
+	exRun(g)
 	fmt.Println(y.Value().Data())
 	fmt.Println(grads[0].Value().Data())
 	// Output:
@@ -112,12 +112,12 @@ func ExampleMaxPool2d() {
 
 func ExampleAvgPool2d() {
 	g := G.NewGraph()
-	x := input(g, "x", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3)
+	x := exInput(g, "x", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3)
 	// 2×2 windows at stride 2 with one row and column of zero padding:
 	// torch's default counts the padding, ExcludePad does not.
 	in, _ := ops.AvgPool2d(x, [2]int{2, 2}, ops.AvgPoolOptions{Padding: [2]int{1, 1}})
 	ex, _ := ops.AvgPool2d(x, [2]int{2, 2}, ops.AvgPoolOptions{Padding: [2]int{1, 1}, ExcludePad: true})
-	run(g)
+	exRun(g)
 	fmt.Println(in.Value().Data())
 	fmt.Println(ex.Value().Data())
 	// Output:
@@ -127,13 +127,13 @@ func ExampleAvgPool2d() {
 
 func ExampleGlobalAvgPool2d() {
 	g := G.NewGraph()
-	x := input(g, "x", []float64{1, 2, 3, 4, 10, 20, 30, 40}, 1, 2, 2, 2)
+	x := exInput(g, "x", []float64{1, 2, 3, 4, 10, 20, 30, 40}, 1, 2, 2, 2)
 	y, err := ops.GlobalAvgPool2d(x)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	run(g)
+	exRun(g)
 	fmt.Println(y.Shape(), y.Value().Data())
 	// Output:
 	// (1, 2) [2.5 25]
