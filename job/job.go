@@ -55,6 +55,9 @@ type Job struct {
 	// ValSplit holds out this fraction of rows, drawn with Loop.Seed, for
 	// validation; 0 is none.
 	ValSplit float64
+	// ValData is a separate validation (or test) set with the training
+	// data's columns, used instead of a split; Job never modifies it.
+	ValData *data.Dataset
 	// InputShape reshapes each row, such as [1 8 8] for 64 pixels; nil
 	// takes the dataset's Shape for a layer sequence, and flat rows for the
 	// classic models.
@@ -165,7 +168,27 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	var tr, va = ds, (*data.Dataset)(nil)
-	if j.ValSplit != 0 {
+	switch {
+	case j.ValData != nil && j.ValSplit != 0:
+		return nil, fmt.Errorf("job: give a validation split or a validation set, not both")
+	case j.ValData != nil:
+		if va, err = j.ValData.Select(ds.Features); err != nil {
+			return nil, fmt.Errorf("job: the validation set needs the training columns: %w", err)
+		}
+		if va.Target != ds.Target {
+			return nil, fmt.Errorf("job: the validation set's target is %q, the training set's %q", va.Target, ds.Target)
+		}
+		va.Shape = ds.Shape
+		if info.Classes != "" {
+			k, err := va.Classes()
+			if err != nil {
+				return nil, err
+			}
+			if k > max(choice.Classes, 2) {
+				return nil, fmt.Errorf("job: the validation set has labels up to %d, the training set only up to %d", k-1, choice.Classes-1)
+			}
+		}
+	case j.ValSplit != 0:
 		if tr, va, err = data.Split(ds, j.ValSplit, int64(j.Loop.Seed)); err != nil {
 			return nil, err
 		}

@@ -64,7 +64,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"epochs", []string{"--epochs", "0"}, "--epochs must be in [1, 1125899906842624], got 0"},
 		{"batch size", []string{"--batch-size", "-1"}, "--batch-size must be >= 0, got -1"},
 		{"val split", []string{"--val-split", "1"}, "--val-split must be in [0,1), got 1"},
-		{"patience without val", []string{"--patience", "3"}, "--patience must be used with --val-split, got 3"},
+		{"patience without val", []string{"--patience", "3"}, "--patience must be used with --val-split or a validation set, got 3"},
 		{"tol", []string{"--tol", "-1"}, "--tol must be a finite number >= 0, got -1"},
 		{"delta", []string{"--delta", "0"}, "--delta must be a finite number > 0, got 0"},
 		{"lr", []string{"--lr", "-0.1"}, "optimizers: lr must be > 0, got -0.1"},
