@@ -131,6 +131,10 @@ func BenchmarkCNNStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			x, y := cnnBatch(64, spec.InputSize(), 10)
+			// The first step compiles the program for 64 rows.
+			if _, err := e.Step(x, y, 64); err != nil {
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := e.Step(x, y, 64); err != nil {
