@@ -23,9 +23,11 @@ func newPredict() *cobra.Command {
 		Use:   "predict --model FILE (--data FILE | --dataset NAME) [--out FILE]",
 		Short: "Predict with a saved model, applying its standardization; score it when the data has the target",
 		Example: `  descent train --dataset salary --standardize --standardize-target --out salary.json
-  descent predict --model salary.json --data new_hires.csv
+  descent predict --model salary.json --data docs/data/new_hires.csv
+  descent train --dataset iris --standardize --optimizer adam --lr 0.05 --epochs 200 --out iris.json
   descent predict --model iris.json --dataset iris --confusion
-  descent predict --model torch_lenet.safetensors --arch 'conv2d(6,5,padding=2) relu maxpool2d(2) conv2d(16,5) relu maxpool2d(2) flatten linear(120) relu linear(84) relu linear(10)' --input-shape 1,28,28 --classes 10 --target label --dataset fashion-mnist:test --evaluate`,
+  # a state_dict saved by PyTorch (safetensors.torch.save_file), the architecture from --arch:
+  descent predict --model modelfile/testdata/torch/cnn_f64.safetensors --arch 'conv2d(4,3,padding=1) batchnorm2d relu maxpool2d(2) flatten linear(16) gelu linear(10)' --input-shape 1,8,8 --classes 10 --target digit --dataset digits`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" {

@@ -30,7 +30,7 @@ func newTrain() *cobra.Command {
 		Example: `  descent train --dataset salary --standardize --standardize-target --lr 0.1 --epochs 200
   descent train --dataset iris --optimizer adam --lr 0.05 --epochs 200 --standardize --val-split 0.2 --confusion
   descent train --dataset digits --model 'conv2d(16,3,padding=1) relu maxpool2d(2) flatten linear(10)' --optimizer adam --lr 0.01 --batch-size 64 --epochs 10
-  descent train --data houses.csv --target price --standardize --standardize-target --optimizer adam --lr 0.05 --epochs 500 --out model.json --plot loss.png`,
+  descent train --data docs/data/houses.csv --target price --standardize --standardize-target --optimizer adam --lr 0.05 --epochs 500 --out model.json --plot loss.png`,
 		Args: cobra.NoArgs,
 	}
 	l := addLoopFlags(cmd.Flags())
