@@ -21,10 +21,13 @@ func main() {
 	ctx, cancel := interruptible(context.Background(), os.Stderr)
 	defer cancel()
 	if err := newRoot().ExecuteContext(ctx); err != nil {
-		if errors.Is(err, errInterrupted) || (ctx.Err() != nil && errors.Is(err, context.Canceled)) {
-			os.Exit(130)
+		if errors.Is(err, errInterrupted) {
+			os.Exit(130) // the checkpoint message is out already
 		}
 		fmt.Fprintf(os.Stderr, "descent: %v\n", err)
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			os.Exit(130)
+		}
 		os.Exit(1)
 	}
 }

@@ -259,3 +259,29 @@ func readModel(t *testing.T, path string) map[string]any {
 	require.NoError(t, json.Unmarshal(b, &m))
 	return m
 }
+
+// TestCtrlCWhileReadingAFIFO: a FIFO that never gets data does not hold
+// the command: SIGINT ends it promptly, with a one-line error.
+func TestCtrlCWhileReadingAFIFO(t *testing.T) {
+	descentBinary(t)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "in.csv")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	cmd := exec.Command(binPath, "train", "--data", fifo, "--quiet")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	require.NoError(t, cmd.Start())
+	time.Sleep(500 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Contains(t, errb.String(), "interrupted")
+		assert.NotContains(t, errb.String(), "goroutine")
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("Ctrl-C did not stop a read from a FIFO")
+	}
+}
