@@ -1,7 +1,5 @@
 package gemm
 
-import "sync"
-
 // buffers holds one goroutine's packing space: an A block, a B panel and an edge tile. They
 // come from a pool and grow to the largest size asked for, so that a steady stream of
 // products allocates nothing.
@@ -25,9 +23,9 @@ func grow[E elem](s []E, n int) []E {
 	return s[:n]
 }
 
-var bufPools [2]sync.Pool // float32, float64
+var bufPools [2]pool // float32, float64
 
-func poolFor[E elem]() *sync.Pool {
+func poolFor[E elem]() *pool {
 	var z E
 	if _, ok := any(z).(float32); ok {
 		return &bufPools[0]

@@ -78,9 +78,9 @@ type split[E elem] struct {
 	wg    sync.WaitGroup
 }
 
-var splitPools [2]sync.Pool
+var splitPools [2]pool
 
-func splitPool[E elem]() *sync.Pool {
+func splitPool[E elem]() *pool {
 	var z E
 	if _, ok := any(z).(float32); ok {
 		return &splitPools[0]
