@@ -286,3 +286,22 @@ func TestOutputsFollowLinksAndDevices(t *testing.T) {
 	assert.ErrorContains(t, err, "the picture must be .png or .svg")
 	assert.Less(t, time.Since(start), 5*time.Second, "checked before training")
 }
+
+// TestInitFromATorchStateDict fine-tunes a network PyTorch trained: the
+// safetensors state_dict holds weights only, --model gives the
+// architecture, and a mismatch names the tensor.
+func TestInitFromATorchStateDict(t *testing.T) {
+	sd := "../../modelfile/testdata/torch/cnn_f64.safetensors"
+	arch := "conv2d(4,3,padding=1) batchnorm2d relu maxpool2d(2) flatten linear(16) gelu linear(10)"
+	out := filepath.Join(t.TempDir(), "tuned.safetensors")
+	stdout, _, err := runCLI(t, "train", "--dataset", "digits", "--init", sd, "--model", arch, "--optimizer", "adam", "--lr", "0.01",
+		"--batch-size", "64", "--epochs", "2", "--standardize", "--out", out, "--quiet")
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "accuracy:")
+	_, _, err = runCLI(t, "predict", "--model", out, "--dataset", "digits", "--evaluate")
+	require.NoError(t, err)
+	_, _, err = runCLI(t, "train", "--dataset", "digits", "--init", sd, "--quiet")
+	assert.ErrorContains(t, err, "holds weights only (a state_dict): give the architecture with --model")
+	_, _, err = runCLI(t, "train", "--dataset", "digits", "--init", sd, "--model", "conv2d(4,3,padding=1) relu maxpool2d(2) flatten linear(16) gelu linear(10)", "--quiet")
+	assert.ErrorContains(t, err, "1.num_batches_tracked")
+}
