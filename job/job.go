@@ -309,7 +309,7 @@ func (p *Prepared) resume(j *Job) error {
 	if f == nil {
 		return nil
 	}
-	if err := f.Apply(p.Engine); err != nil {
+	if err := f.ApplyAs(p.Engine, p.Arch.Spec); err != nil {
 		return err
 	}
 	if f.Optimizer == nil {

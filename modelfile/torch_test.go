@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/graph"
 )
 
 type torchCNN struct {
@@ -95,5 +96,27 @@ func TestTorchStateDictPredicts(t *testing.T) {
 				t.Errorf("probabilities differ by %.3g and logits by %.3g, want <= %g", worstP, worstL, c.tol)
 			}
 		})
+	}
+}
+
+// TestMisshapenTensorNamesTheLayer: a state_dict whose linear weight
+// expects another input size names the layer and both sizes.
+func TestMisshapenTensorNamesTheLayer(t *testing.T) {
+	f, err := Load("testdata/torch/cnn_f64.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := "conv2d(4,3,padding=1) batchnorm2d relu maxpool2d(2) flatten linear(16) gelu linear(10)"
+	features := make([]string, 100)
+	for i := range features {
+		features[i] = fmt.Sprint("p", i)
+	}
+	if err := f.Describe(spec, []int{1, 10, 10}, features, 10, 10); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Engine(graph.Options{})
+	want := "modelfile: layer 5 linear(16): parameter 5.weight has shape [16 64] in the file but [16 100] in the model: its input has 100 features, the file's weight expects 64"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }
