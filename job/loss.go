@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/lex"
 	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/ops"
 )
@@ -158,12 +159,7 @@ func listNames(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-func quote(s string) string {
-	if len(s) > 40 {
-		return fmt.Sprintf("%q…", s[:40])
-	}
-	return fmt.Sprintf("%q", s)
-}
+func quote(s string) string { return lex.Quote(s) }
 
 func dims(shape []int) string {
 	parts := make([]string, len(shape))

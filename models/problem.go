@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/internal/lex"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/ops"
 )
@@ -241,20 +242,8 @@ func isBareWord(spec string) bool {
 	return true
 }
 
-// quoteSpec quotes a model spec for a message, cut to about 40 characters.
-func quoteSpec(s string) string {
-	if len(s) <= 40 {
-		return fmt.Sprintf("%q", s)
-	}
-	n := 0
-	for i := range s {
-		if i > 40 {
-			break
-		}
-		n = i
-	}
-	return fmt.Sprintf("%q… (%d bytes)", s[:n], len(s))
-}
+// quoteSpec quotes a model spec for a message, cut to about 40 bytes.
+func quoteSpec(s string) string { return lex.Quote(s) }
 
 func noArg(spec, arg string) error {
 	if arg != "" {
