@@ -16,6 +16,7 @@ import (
 	"github.com/descent-ml/descent/graph"
 	"github.com/descent-ml/descent/modelfile"
 	"github.com/descent-ml/descent/models"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/ops"
 	"github.com/descent-ml/descent/optimizers"
 	"github.com/descent-ml/descent/train"
@@ -163,7 +164,7 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, fmt.Errorf("job: --standardize-target is for regression; the target %q holds class labels for %s", ds.Target, choice.Loss)
 	}
 	classic := j.Module == nil && !models.IsLayerSequence(spec)
-	shape, err := inputShape(j, ds, classic)
+	shape, err := inputShape(j, ds, classic, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +250,7 @@ func (j *Job) Prepare() (*Prepared, error) {
 }
 
 // inputShape is the shape of one input row.
-func inputShape(j *Job, ds *data.Dataset, classic bool) ([]int, error) {
+func inputShape(j *Job, ds *data.Dataset, classic bool, spec string) ([]int, error) {
 	shape := j.InputShape
 	switch {
 	case shape != nil:
@@ -265,12 +266,32 @@ func inputShape(j *Job, ds *data.Dataset, classic bool) ([]int, error) {
 		}
 	case j.Init != nil && j.Init.InputShape != nil:
 		shape = j.Init.InputShape
-	case !classic && ds.Shape != nil:
+	case !classic && ds.Shape != nil && takesImages(j, spec):
 		shape = ds.Shape
 	default:
 		shape = []int{ds.D}
 	}
 	return slices.Clone(shape), nil
+}
+
+// takesImages reports whether a model reads rows as images (or
+// sequences): a user's module, or a layer sequence that starts with a
+// convolution, a pooling or a 2-D batch norm. A sequence that starts with
+// linear reads flat rows, as an MLP on the pixels would.
+func takesImages(j *Job, spec string) bool {
+	if j.Module != nil {
+		return true
+	}
+	seq, err := nn.Parse(spec)
+	if err != nil || len(seq.Layers) == 0 {
+		return false
+	}
+	name, _ := nn.NameOf(seq.Layers[0])
+	switch name {
+	case "conv2d", "conv1d", "maxpool2d", "avgpool2d", "adaptiveavgpool2d", "batchnorm2d", "residual":
+		return true
+	}
+	return false
 }
 
 // standardize fits (or takes from Init) the feature and target statistics

@@ -57,6 +57,9 @@ func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string)
 		} else if spec == "logistic" || spec == "softmax" {
 			return c, fmt.Errorf("job: model %s is a classifier; use --loss bce or xent, not %s", spec, loss)
 		}
+		if info.Classes == "multi" && (spec == "linear" || strings.HasPrefix(spec, "poly:")) {
+			return c, fmt.Errorf("job: %s has one output, and xent needs one per class: use --model softmax (or a network ending in linear(%d))", spec, c.Classes)
+		}
 		if c.Model == "" && module == nil {
 			c.Model = "linear"
 			if info.Classes == "binary" {

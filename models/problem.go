@@ -134,7 +134,11 @@ func (p Problem) Spec() (graph.Spec, error) {
 	lambda := p.L2
 	spec.Loss = func(s *graph.Scope, pred *G.Node) (*G.Node, error) {
 		if !pred.Shape().Eq(s.Y.Shape()) {
-			return nil, fmt.Errorf("models: the prediction has shape %v but the target has shape %v", pred.Shape(), s.Y.Shape())
+			hint := ""
+			if pred.Dims() > 2 {
+				hint = ": the model's output still has the shape of an image; flatten it before the last linear layer"
+			}
+			return nil, fmt.Errorf("models: the prediction has shape %v but the target has shape %v%s", pred.Shape(), s.Y.Shape(), hint)
 		}
 		j, err := loss(pred, s.Y)
 		if err != nil || lambda == 0 {
