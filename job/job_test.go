@@ -26,7 +26,7 @@ func builtin(t testing.TB, name string) *data.Dataset {
 // with the reason said; a regression target keeps mse.
 func TestChooseLoss(t *testing.T) {
 	for _, c := range []struct {
-		data, model, loss string
+		data, model, loss   string
 		wantLoss, wantModel string
 		wantErr             string
 	}{

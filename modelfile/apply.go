@@ -2,9 +2,9 @@ package modelfile
 
 import (
 	"fmt"
-	"strconv"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/descent-ml/descent/graph"

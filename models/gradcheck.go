@@ -2,10 +2,10 @@ package models
 
 import (
 	"fmt"
-	"strings"
 	"io"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/diff/fd"
