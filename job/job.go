@@ -71,6 +71,9 @@ type Job struct {
 	Engine graph.Options
 	// Hooks observe the run.
 	Hooks []train.Hook
+	// Shard makes the job one process of a data-parallel run, Data being
+	// this process's rows (see Shard); nil runs on one process.
+	Shard *Shard
 }
 
 // Prepared is a Job after its data, model and optimizer are set up and
@@ -117,6 +120,11 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	ds := j.Data
+	if j.Shard != nil {
+		if err := j.Shard.check(ds.N); err != nil {
+			return nil, err
+		}
+	}
 	if f := j.Init; f != nil && f.Bare() && j.Model == "" && j.Module == nil {
 		return nil, fmt.Errorf("job: the initial file holds weights only (a state_dict): give the architecture with --model, as in 'linear(16) relu linear(3)'")
 	}
@@ -138,14 +146,17 @@ func (j *Job) Prepare() (*Prepared, error) {
 		}
 		spec = j.Init.Model.Spec
 	}
-	choice, err := ChooseLoss(ds, spec, j.Module, j.Loss)
+	lab := j.labels(ds)
+	var choice LossChoice
 	if j.Init != nil && j.Loss == "" && j.Init.Model.Loss != "" {
 		choice = LossChoice{Loss: j.Init.Model.Loss, Model: spec, Reason: "the model file's loss"}
 		if info, e := ops.LossInfo(choice.Loss); e == nil && info.Classes != "" {
-			choice.Classes, err = ds.Classes()
+			choice.Classes, err = lab.classes()
 		} else {
 			err = e
 		}
+	} else {
+		choice, err = chooseLoss(lab, spec, j.Module, j.Loss)
 	}
 	if err != nil {
 		return nil, err
@@ -165,8 +176,12 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	var tr, va = ds, (*data.Dataset)(nil)
+	var trAt, vaAt data.Part
+	if s := j.Shard; s != nil {
+		trAt = s.part()
+	}
 	if j.ValSplit != 0 {
-		if tr, va, err = data.Split(ds, j.ValSplit, int64(j.Loop.Seed)); err != nil {
+		if tr, va, trAt, vaAt, err = j.split(ds); err != nil {
 			return nil, err
 		}
 	}
@@ -203,12 +218,17 @@ func (j *Job) Prepare() (*Prepared, error) {
 	if p.Train, err = encode(tr, info.Classes, outputs); err != nil {
 		return nil, err
 	}
+	place(&p.Train, trAt)
 	if va != nil {
 		v, err := encode(va, info.Classes, outputs)
 		if err != nil {
 			return nil, err
 		}
+		place(&v, vaAt)
 		p.Val = &v
+	}
+	if s := j.Shard; s != nil {
+		p.Loop.Comm = s.Comm
 	}
 	if p.TargetStats != nil {
 		scaleTargets(&p.Train, p.TargetStats)
@@ -256,7 +276,10 @@ func (p *Prepared) standardize(j *Job, tr, va *data.Dataset, regression bool) er
 	if f := j.Init; f != nil && f.Standardize != nil {
 		p.Stats = f.Standardize
 	} else if j.Standardize {
-		st := data.FitStats(tr.X, tr.N, tr.D)
+		st, err := j.fitStats(tr.X, tr.N, tr.D)
+		if err != nil {
+			return err
+		}
 		p.Stats = &modelfile.Standardize{Mean: st.Mean, Std: st.Std}
 	}
 	if p.Stats != nil {
@@ -274,7 +297,10 @@ func (p *Prepared) standardize(j *Job, tr, va *data.Dataset, regression bool) er
 	case j.Init != nil && j.Init.TargetStandardize != nil:
 		p.TargetStats = j.Init.TargetStandardize
 	case j.StandardizeTarget && regression:
-		st := data.FitStats(tr.Y, tr.N, 1)
+		st, err := j.fitStats(tr.Y, tr.N, 1)
+		if err != nil {
+			return err
+		}
 		p.TargetStats = &modelfile.Standardize{Mean: st.Mean, Std: st.Std}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/dist"
 	"github.com/descent-ml/descent/job"
 	"github.com/descent-ml/descent/ops"
 	"github.com/descent-ml/descent/optimizers"
@@ -69,6 +70,8 @@ type loopFlags struct {
 	standardize, stdY     bool
 	valSplit              float64
 	inputShape            string
+	// comm is the data-parallel world train joined (nil: one process).
+	comm dist.Comm
 }
 
 func addLoopFlags(fs *pflag.FlagSet) *loopFlags {
@@ -126,12 +129,22 @@ func (l *loopFlags) job(cmd *cobra.Command, o *optFlags) (*job.Job, error) {
 	if l.data == "" && name == "" {
 		name = "line"
 	}
-	ds, err := loadData(cmd, l.data, name, data.CSVOptions{Target: l.target})
+	var ds *data.Dataset
+	var shard *job.Shard
+	if l.comm != nil {
+		ds, shard, err = loadShard(cmd, l.data, name, data.CSVOptions{Target: l.target}, l.comm)
+	} else {
+		ds, err = loadData(cmd, l.data, name, data.CSVOptions{Target: l.target})
+	}
 	if err != nil {
 		return nil, err
 	}
-	if l.cfg.BatchSize > ds.N {
-		return nil, flagErr("batch-size", "<= the "+strconv.Itoa(ds.N)+" rows of "+ds.Name, l.cfg.BatchSize)
+	rows := ds.N
+	if shard != nil {
+		rows = shard.Total
+	}
+	if l.cfg.BatchSize > rows {
+		return nil, flagErr("batch-size", "<= the "+strconv.Itoa(rows)+" rows of "+ds.Name, l.cfg.BatchSize)
 	}
 	act := l.activation
 	if !fs.Changed("activation") {
@@ -140,7 +153,7 @@ func (l *loopFlags) job(cmd *cobra.Command, o *optFlags) (*job.Job, error) {
 	return &job.Job{
 		Data: ds, Model: l.model, Activation: act, Loss: l.loss, Delta: l.delta, Float32: l.float32,
 		Optimizer: opt, Loop: l.cfg, Standardize: l.standardize, StandardizeTarget: l.stdY, ValSplit: l.valSplit,
-		InputShape: shape,
+		InputShape: shape, Shard: shard,
 	}, nil
 }
 

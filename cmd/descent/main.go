@@ -18,13 +18,17 @@ import (
 )
 
 func main() {
-	ctx, cancel := interruptible(context.Background(), os.Stderr)
+	ctx, cancel := interruptible(context.Background(), rankStderr())
 	defer cancel()
-	if err := newRoot().ExecuteContext(ctx); err != nil {
+	err := newRoot().ExecuteContext(ctx)
+	quiet := leaveWorld(err) // a data-parallel run: see mpi.go
+	if err != nil {
 		if errors.Is(err, errInterrupted) || (ctx.Err() != nil && errors.Is(err, context.Canceled)) {
 			os.Exit(130)
 		}
-		fmt.Fprintf(os.Stderr, "descent: %v\n", err)
+		if !quiet {
+			fmt.Fprintf(os.Stderr, "descent: %v\n", err)
+		}
 		os.Exit(1)
 	}
 }

@@ -34,6 +34,7 @@ func newTrain() *cobra.Command {
 	}
 	l := addLoopFlags(cmd.Flags())
 	o := addOptimizerFlags(cmd.Flags())
+	mpi := addDistFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.StringVar(&initPath, "init", "", "start from a model file's parameters; a checkpoint's optimizer state and position resume exactly")
 	fs.BoolVar(&reset, "reset-optimizer", false, "with --init: start the optimizer afresh (needed to switch optimizers)")
@@ -48,6 +49,15 @@ func newTrain() *cobra.Command {
 		if showTrace < 0 {
 			return flagErr("show-trace", ">= 0", showTrace)
 		}
+		comm, err := joinWorld(mpi.timeout) // under mpirun: one rank of several
+		if err != nil {
+			return err
+		}
+		l.comm = comm
+		rank0 := !quietRank(cmd, comm) // only rank 0 prints and writes files
+		if !rank0 {
+			out, tracePath, plotPath, quiet = "", "", "", true
+		}
 		if err := checkOutputs(map[string]string{"out": out, "trace": tracePath, "plot": plotPath}, plotPath); err != nil {
 			return err
 		}
@@ -56,7 +66,6 @@ func newTrain() *cobra.Command {
 		}
 		var init *modelfile.File
 		if initPath != "" {
-			var err error
 			if init, err = modelfile.Load(initPath); err != nil {
 				return err
 			}
@@ -109,7 +118,7 @@ func newTrain() *cobra.Command {
 		}
 		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 		r := res.Result
-		if r.Status == train.Interrupted {
+		if r.Status == train.Interrupted && rank0 {
 			path := out
 			if path == "" {
 				path = "descent-checkpoint.json"
@@ -159,13 +168,13 @@ func newTrain() *cobra.Command {
 				return err
 			}
 			if confusion {
-				if err := writeConfusion(stdout, prep, res); err != nil {
+				if err := writeConfusion(stdout, prep, res); err != nil { // every rank counts its rows
 					return err
 				}
 			}
 		}
 		if d := r.Diverged; d != nil {
-			return fmt.Errorf("training diverged at epoch %d, step %d (%s is not finite); %s, e.g. --lr %g", d.Epoch, d.Step, d.What, d.Hint, prep.Optimizer.Config().LR/10)
+			return errAgreed{fmt.Errorf("training diverged at epoch %d, step %d (%s is not finite); %s, e.g. --lr %g", d.Epoch, d.Step, d.What, d.Hint, prep.Optimizer.Config().LR/10)}
 		}
 		if r.Status == train.Interrupted {
 			return errInterrupted
@@ -191,7 +200,7 @@ func headline(jb *job.Job, prep *job.Prepared) string {
 		shape = dimsText(prep.InputShape)
 	}
 	c := prep.Optimizer.Config()
-	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, ds.Name, ds.N, shape, prep.Loss, c.Name, c.LR)
+	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, ds.Name, prep.Rows(), shape, prep.Loss, c.Name, c.LR)
 }
 
 func dimsText(shape []int) string {
@@ -212,11 +221,7 @@ func writeConfusion(w interface{ Write([]byte) (int, error) }, prep *job.Prepare
 	if res.Val != nil {
 		d, which = *res.Val, "validation"
 	}
-	pred, err := res.Engine.Predict(d.X, d.N, nil)
-	if err != nil {
-		return err
-	}
-	c, err := train.NewConfusion(pred, d.Labels, d.Classes)
+	c, err := prep.Confusion(d)
 	if err != nil {
 		return err
 	}
