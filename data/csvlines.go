@@ -87,26 +87,39 @@ type csvLines struct {
 // newCSVLines starts reading the lines of h's file that start in [lo, hi),
 // lo and hi within [h.dataAt, size].
 func newCSVLines(h *csvHeader, r io.ReaderAt, size, lo, hi int64) (*csvLines, error) {
-	c := &csvLines{h: h, r: r, hi: hi, vals: make([]float64, len(h.cols))}
+	c := &csvLines{h: h, r: r, vals: make([]float64, len(h.cols))}
+	return c, c.reset(size, lo, hi)
+}
+
+// reset starts reading the lines that start in [lo, hi), reusing the
+// reader's buffers.
+func (c *csvLines) reset(size, lo, hi int64) error {
+	h, r := c.h, c.r
+	c.hi, c.line = hi, 0
 	start := lo
 	if lo > h.dataAt { // the line that straddles lo belongs to the range before
 		var b [1]byte
 		if _, err := r.ReadAt(b[:], lo-1); err != nil {
-			return nil, fmt.Errorf("data: %s: %w", h.name, err)
+			return fmt.Errorf("data: %s: %w", h.name, err)
 		}
 		if b[0] != '\n' {
 			start = lo - 1
 		}
 	}
-	c.br = bufio.NewReaderSize(io.NewSectionReader(r, start, size-start), 1<<20)
+	sec := io.NewSectionReader(r, start, size-start)
+	if c.br == nil {
+		c.br = bufio.NewReaderSize(sec, 1<<20)
+	} else {
+		c.br.Reset(sec)
+	}
 	c.at = start
 	if start < lo {
 		if err := c.skipLine(); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	c.lo = c.at
-	return c, nil
+	return nil
 }
 
 // skipLine moves past the rest of the current line.
@@ -185,27 +198,39 @@ func countLines(r io.ReaderAt, n int64) (int, error) {
 // without the target) and returns its target; ok is false at the range's
 // end. Blank lines are skipped.
 func (c *csvLines) next(x []float64) (y float64, ok bool, err error) {
+	vals, _, ok, err := c.record()
+	if !ok || err != nil {
+		return 0, false, err
+	}
+	k := 0
+	for j, v := range vals {
+		if j == c.h.target {
+			y = v
+		} else {
+			x[k] = v
+			k++
+		}
+	}
+	return y, true, nil
+}
+
+// record parses the next data row and returns every column's value (valid
+// until the next call) and the byte where the row's line starts; ok is
+// false at the range's end. Blank lines are skipped.
+func (c *csvLines) record() (vals []float64, at int64, ok bool, err error) {
 	for {
+		at = c.at
 		b, ok, err := c.readLine()
 		if !ok || err != nil {
-			return 0, false, err
+			return nil, 0, false, err
 		}
 		if len(b) == 0 {
 			continue
 		}
 		if err := c.parse(b); err != nil {
-			return 0, false, err
+			return nil, 0, false, err
 		}
-		k := 0
-		for j, v := range c.vals {
-			if j == c.h.target {
-				y = v
-			} else {
-				x[k] = v
-				k++
-			}
-		}
-		return y, true, nil
+		return c.vals, at, true, nil
 	}
 }
 

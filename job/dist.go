@@ -28,10 +28,15 @@ type Shard struct {
 }
 
 // ReadShard reads this process's part of a CSV file (data.ReadCSVPart:
-// the rows whose lines start in its byte range) and places it among the
-// parts by gathering every process's row count.
+// the rows whose lines start in its byte range) or of a row file
+// (data.ReadRowFilePart: its range of rows), and places it among the parts
+// by gathering every process's row count.
 func ReadShard(path string, opt data.CSVOptions, comm dist.Comm) (*data.Dataset, *Shard, error) {
-	ds, err := data.ReadCSVPart(path, opt, comm.Rank(), comm.Size())
+	read := data.ReadCSVPart
+	if data.IsRowFile(path) {
+		read = data.ReadRowFilePart
+	}
+	ds, err := read(path, opt, comm.Rank(), comm.Size())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,10 +86,18 @@ func (s *Shard) part() data.Part { return data.Part{Lo: s.Lo, Total: s.Total} }
 
 // Ranks is the number of processes the job runs on: 1 without a shard.
 func (p *Prepared) Ranks() int {
-	if s := p.job.Shard; s != nil {
-		return s.Comm.Size()
+	if c, ok := p.comm(); ok {
+		return c.Size()
 	}
 	return 1
+}
+
+// DataName names the job's dataset, for titles.
+func (p *Prepared) DataName() string {
+	if s := p.stream; s != nil {
+		return s.st.Name
+	}
+	return p.job.Data.Name
 }
 
 // Rows is the number of rows of the whole dataset the job trains and
@@ -140,54 +153,86 @@ func place(d *train.Data, at data.Part) {
 	}
 }
 
-// sharedMetrics is Metrics over every process's rows of d: the counts and
-// sums of each process are added with allreduce (R²'s total sum of squares
-// in a second pass, about the global mean of y), so that every process
-// gets the metrics one process computes on all the rows, to rounding.
-func (p *Prepared) sharedMetrics(d train.Data, comm dist.Comm) (*Metrics, error) {
-	var pred []float64
-	if d.N > 0 {
+// comm is the job's data-parallel world, and whether it has one.
+func (p *Prepared) comm() (dist.Comm, bool) {
+	if s := p.job.Shard; s != nil {
+		return s.Comm, true
+	}
+	if s := p.stream; s != nil && s.comm != nil {
+		return s.comm, true
+	}
+	return nil, false
+}
+
+// reducedMetrics is Metrics over d's pieces (train.Data.Each) and, with a
+// communicator, over every process's rows: counts and sums are added, and
+// the targets' spread about their mean, for R², is merged piece by piece
+// and process by process with the pairwise update of Chan, Golub & LeVeque
+// (one pass, so that a streamed set is read once). Every process gets the
+// metrics one process computes on all the rows, to rounding.
+func (p *Prepared) reducedMetrics(d train.Data, comm dist.Comm) (*Metrics, error) {
+	// [non-finite predictions, rows, correct, Σ(y−ŷ)², Σ|y−ŷ|, n·mean(y)]
+	s := make([]float64, 6)
+	var ym, ym2, yn float64 // the targets' mean, M2 and count so far
+	single := p.Engine.Outputs() == d.T && p.Classes == 0
+	var pred, y []float64
+	err := d.Each(func(X, Y, labels []float64, m int) error {
 		var err error
-		if pred, err = p.Engine.Predict(d.X, d.N, nil); err != nil {
+		if pred, err = p.Engine.Predict(X, m, grow(pred, m*p.Engine.Outputs())); err != nil {
+			return err
+		}
+		for _, v := range pred {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				s[0] = 1
+				return nil
+			}
+		}
+		s[1] += float64(m)
+		if p.Classes > 0 {
+			for i, c := range train.Classify(pred, d.Classes) {
+				if float64(c) == labels[i] {
+					s[2]++
+				}
+			}
+			return nil
+		}
+		if !single {
+			return nil
+		}
+		y = append(y[:0], Y[:m]...)
+		if st := p.TargetStats; st != nil {
+			for i := range pred {
+				pred[i] = pred[i]*st.Std[0] + st.Mean[0]
+				y[i] = y[i]*st.Std[0] + st.Mean[0]
+			}
+		}
+		var bm, bm2 float64
+		for i, v := range y {
+			s[3] += (v - pred[i]) * (v - pred[i])
+			s[4] += math.Abs(v - pred[i])
+			bm += v
+		}
+		bm /= float64(m)
+		for _, v := range y {
+			bm2 += (v - bm) * (v - bm)
+		}
+		n := yn + float64(m)
+		delta := bm - ym
+		ym += delta * float64(m) / n
+		ym2 += bm2 + delta*delta*yn*float64(m)/n
+		yn = n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s[5] = yn * ym
+	if comm != nil {
+		if err := comm.AllreduceSum64(s); err != nil {
 			return nil, err
 		}
 	}
-	// [non-finite predictions, rows, correct | Σy, Σ(y−ŷ)², Σ|y−ŷ|]
-	s := make([]float64, 6)
-	for _, v := range pred {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			s[0] = 1
-			break
-		}
-	}
-	s[1] = float64(d.N)
-	y := d.Y
-	single := p.Engine.Outputs() == d.T && p.Classes == 0
-	if p.Classes > 0 && d.N > 0 && s[0] == 0 {
-		for i, c := range train.Classify(pred, d.Classes) {
-			if float64(c) == d.Labels[i] {
-				s[2]++
-			}
-		}
-	}
-	if single && s[0] == 0 {
-		if st := p.TargetStats; st != nil {
-			y = make([]float64, len(d.Y))
-			for i := range pred {
-				pred[i] = pred[i]*st.Std[0] + st.Mean[0]
-				y[i] = d.Y[i]*st.Std[0] + st.Mean[0]
-			}
-		}
-		for i, v := range y {
-			s[3] += v
-			s[4] += (v - pred[i]) * (v - pred[i])
-			s[5] += math.Abs(v - pred[i])
-		}
-	}
-	if err := comm.AllreduceSum64(s); err != nil {
-		return nil, err
-	}
-	if s[0] > 0 {
+	if s[0] > 0 || s[1] == 0 {
 		return nil, nil // nothing worth scoring
 	}
 	m := &Metrics{}
@@ -200,17 +245,16 @@ func (p *Prepared) sharedMetrics(d train.Data, comm dist.Comm) (*Metrics, error)
 	if !single {
 		return m, nil // several outputs per row: no single target to score
 	}
-	mean := s[3] / n
-	var tot [1]float64
-	for _, v := range y {
-		tot[0] += (v - mean) * (v - mean)
+	mean := s[5] / n
+	tot := []float64{ym2 + yn*(ym-mean)*(ym-mean)}
+	if comm != nil {
+		if err := comm.AllreduceSum64(tot); err != nil {
+			return nil, err
+		}
 	}
-	if err := comm.AllreduceSum64(tot[:]); err != nil {
-		return nil, err
-	}
-	r2, rmse, mae := math.NaN(), math.Sqrt(s[4]/n), s[5]/n
+	r2, rmse, mae := math.NaN(), math.Sqrt(s[3]/n), s[4]/n
 	if tot[0] != 0 {
-		r2 = 1 - s[4]/tot[0]
+		r2 = 1 - s[3]/tot[0]
 	}
 	if isFinite(r2) {
 		m.R2 = &r2
@@ -221,14 +265,21 @@ func (p *Prepared) sharedMetrics(d train.Data, comm dist.Comm) (*Metrics, error)
 	return m, nil
 }
 
+func grow(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
+}
+
 // Confusion is the confusion matrix of the engine's current parameters on
 // d, counted over every process's rows of it.
 func (p *Prepared) Confusion(d train.Data) (*train.Confusion, error) {
 	if p.Classes == 0 {
 		return nil, fmt.Errorf("job: a confusion matrix is for classifiers; this is a regression")
 	}
-	s := p.job.Shard
-	if s == nil {
+	comm, shared := p.comm()
+	if !shared && d.Source == nil {
 		pred, err := p.Engine.Predict(d.X, d.N, nil)
 		if err != nil {
 			return nil, err
@@ -237,23 +288,30 @@ func (p *Prepared) Confusion(d train.Data) (*train.Confusion, error) {
 	}
 	k := max(d.Classes, 2)
 	counts := make([]float64, k*k)
-	if d.N > 0 {
-		pred, err := p.Engine.Predict(d.X, d.N, nil)
-		if err != nil {
-			return nil, err
+	var pred []float64
+	err := d.Each(func(X, _, labels []float64, m int) error {
+		var err error
+		if pred, err = p.Engine.Predict(X, m, grow(pred, m*p.Engine.Outputs())); err != nil {
+			return err
 		}
-		c, err := train.NewConfusion(pred, d.Labels, d.Classes)
+		c, err := train.NewConfusion(pred, labels, d.Classes)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i, row := range c.Counts {
 			for j, v := range row {
-				counts[i*k+j] = float64(v)
+				counts[i*k+j] += float64(v)
 			}
 		}
-	}
-	if err := s.Comm.AllreduceSum64(counts); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
+	}
+	if shared {
+		if err := comm.AllreduceSum64(counts); err != nil {
+			return nil, err
+		}
 	}
 	c := &train.Confusion{Counts: make([][]int, k)}
 	for i := range c.Counts {

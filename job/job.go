@@ -74,6 +74,9 @@ type Job struct {
 	// Shard makes the job one process of a data-parallel run, Data being
 	// this process's rows (see Shard); nil runs on one process.
 	Shard *Shard
+	// Stream trains from a file read in passes instead of Data (see
+	// Stream); nil trains on Data in memory.
+	Stream *Stream
 }
 
 // Prepared is a Job after its data, model and optimizer are set up and
@@ -102,13 +105,17 @@ type Prepared struct {
 	Resumed bool
 
 	job     Job
-	archErr error // why a user's module cannot be saved, if it cannot
+	archErr error     // why a user's module cannot be saved, if it cannot
+	stream  *streamed // the open file of a streamed job
 }
 
 // Prepare validates the job and builds its engine and optimizer. The
 // optimizer is validated first, so a bad option is reported before any
 // data is touched.
 func (j *Job) Prepare() (*Prepared, error) {
+	if j.Stream != nil {
+		return j.prepareStream()
+	}
 	if j.Data == nil {
 		return nil, fmt.Errorf("job: the job has no data")
 	}
@@ -190,30 +197,8 @@ func (j *Job) Prepare() (*Prepared, error) {
 	if err := p.standardize(j, tr, va, info.Classes == ""); err != nil {
 		return nil, err
 	}
-	m := j.Module
-	if m == nil {
-		if m, err = models.Parse(spec, ds.D, outputs, j.Activation, j.Loop.Seed); err != nil {
-			return nil, err
-		}
-		if j.Init != nil && j.Init.Model.Module != "" {
-			if m, err = j.Init.Model.Model(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	p.Arch, p.archErr = modelfile.ArchOf(spec, m)
-	dtype := "float64"
-	prob := models.Problem{Model: m, Loss: choice.Loss, Delta: j.Delta, Input: shape, Target: []int{outputs}, Seed: j.Loop.Seed}
-	if j.Float32 {
-		prob.Dtype, dtype = tensor.Float32, "float32"
-	}
-	p.Arch.Features, p.Arch.Outputs, p.Arch.Activation, p.Arch.Seed = ds.D, outputs, activationOf(m), j.Loop.Seed
-	p.Arch.Loss, p.Arch.Delta, p.Arch.Dtype = choice.Loss, j.Delta, dtype
-	if p.Engine, err = prob.Engine(j.Engine); err != nil {
+	if err := p.build(j, spec, ds.D, outputs, shape, choice); err != nil {
 		return nil, err
-	}
-	if k := p.Engine.Outputs(); k != outputs {
-		return nil, fmt.Errorf("job: the model's last layer gives %d outputs per row, but %s needs %d%s", k, choice.Loss, outputs, outputHint(choice, outputs))
 	}
 	if p.Train, err = encode(tr, info.Classes, outputs); err != nil {
 		return nil, err
@@ -243,6 +228,38 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// build makes the model and its engine: d features a row (of shape) in,
+// outputs out.
+func (p *Prepared) build(j *Job, spec string, d, outputs int, shape []int, choice LossChoice) error {
+	var err error
+	m := j.Module
+	if m == nil {
+		if m, err = models.Parse(spec, d, outputs, j.Activation, j.Loop.Seed); err != nil {
+			return err
+		}
+		if j.Init != nil && j.Init.Model.Module != "" {
+			if m, err = j.Init.Model.Model(); err != nil {
+				return err
+			}
+		}
+	}
+	p.Arch, p.archErr = modelfile.ArchOf(spec, m)
+	dtype := "float64"
+	prob := models.Problem{Model: m, Loss: choice.Loss, Delta: j.Delta, Input: shape, Target: []int{outputs}, Seed: j.Loop.Seed}
+	if j.Float32 {
+		prob.Dtype, dtype = tensor.Float32, "float32"
+	}
+	p.Arch.Features, p.Arch.Outputs, p.Arch.Activation, p.Arch.Seed = d, outputs, activationOf(m), j.Loop.Seed
+	p.Arch.Loss, p.Arch.Delta, p.Arch.Dtype = choice.Loss, j.Delta, dtype
+	if p.Engine, err = prob.Engine(j.Engine); err != nil {
+		return err
+	}
+	if k := p.Engine.Outputs(); k != outputs {
+		return fmt.Errorf("job: the model's last layer gives %d outputs per row, but %s needs %d%s", k, choice.Loss, outputs, outputHint(choice, outputs))
+	}
+	return nil
 }
 
 // inputShape is the shape of one input row.

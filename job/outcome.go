@@ -111,8 +111,8 @@ func (p *Prepared) File(res *train.Result) (*modelfile.File, error) {
 // Metrics scores the engine's current parameters on d, in the target's
 // units.
 func (p *Prepared) Metrics(d train.Data) (*Metrics, error) {
-	if s := p.job.Shard; s != nil {
-		return p.sharedMetrics(d, s.Comm)
+	if c, ok := p.comm(); ok || d.Source != nil {
+		return p.reducedMetrics(d, c)
 	}
 	pred, err := p.Engine.Predict(d.X, d.N, nil)
 	if err != nil {

@@ -300,13 +300,9 @@ run:
 		pos.Epoch, pos.Batch, pos.EpochLoss = ep, 0, 0
 		ei := &Epoch{Epoch: ep, Steps: pos.Steps, Loss: epochLoss, ValLoss: math.NaN(), ValAccuracy: math.NaN()}
 		if val != nil {
-			if ei.ValLoss, err = r.evalLoss(val); err != nil {
+			acc := val.Labels != nil || (r.shared || val.Source != nil) && val.Classes > 0
+			if ei.ValLoss, ei.ValAccuracy, err = r.eval(val, acc); err != nil {
 				return nil, err
-			}
-			if val.Labels != nil || (r.shared || val.Source != nil) && val.Classes > 0 {
-				if ei.ValAccuracy, err = r.evalAccuracy(val); err != nil {
-					return nil, err
-				}
 			}
 			res.ValLoss = ei.ValLoss
 		}
@@ -347,7 +343,7 @@ run:
 	if objective {
 		res.Loss, err = e.Loss(nil, nil, 0)
 	} else {
-		res.Loss, err = r.evalLoss(&tr)
+		res.Loss, _, err = r.eval(&tr, false)
 	}
 	if err != nil {
 		return nil, err

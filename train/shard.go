@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/descent-ml/descent/dist"
 	"github.com/descent-ml/descent/graph"
@@ -188,65 +189,60 @@ func (r *loop) sumStep(stop bool) (loss float64, rows int, stopped bool, err err
 	return s[0] / n, rows, false, nil
 }
 
-// evalLoss is the loss of the current parameters on all of d's rows, over
-// every process, in evaluation mode: the engine's mean on d itself in a
-// one-process run in memory, and otherwise Σ m·loss / Σ m over the pieces
-// and processes.
-func (r *loop) evalLoss(d *Data) (float64, error) {
+// eval is the loss of the current parameters on all of d's rows, over
+// every process, in evaluation mode, and with acc their accuracy (NaN
+// without): the engine's mean on d itself in a one-process run in memory,
+// and otherwise Σ m·loss / Σ m over the pieces and processes, one pass
+// over a streamed set giving both.
+func (r *loop) eval(d *Data, acc bool) (loss, accuracy float64, err error) {
+	accuracy = math.NaN()
 	if !r.shared && d.Source == nil {
-		return r.e.Loss(d.X, d.Y, d.N)
+		if loss, err = r.e.Loss(d.X, d.Y, d.N); err != nil || !acc {
+			return loss, accuracy, err
+		}
+		accuracy, err = accuracyOf(r.e, d)
+		return loss, accuracy, err
 	}
-	var s [2]float64
-	err := d.each(func(X, Y, _ []float64, m int) error {
+	var s [3]float64 // Σ m·loss, Σ m, correct
+	var pred []float64
+	err = d.Each(func(X, Y, labels []float64, m int) error {
 		l, err := r.e.Loss(X, Y, m)
+		if err != nil {
+			return err
+		}
 		s[0] += float64(m) * l
 		s[1] += float64(m)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	if err := r.w.reduce(s[:]); err != nil {
-		return 0, err
-	}
-	return s[0] / s[1], nil
-}
-
-// evalAccuracy is the current parameters' accuracy on all of d's rows,
-// counted over every process.
-func (r *loop) evalAccuracy(d *Data) (float64, error) {
-	if !r.shared && d.Source == nil {
-		return accuracyOf(r.e, d)
-	}
-	var s [2]float64
-	var pred []float64
-	err := d.each(func(X, _, labels []float64, m int) error {
-		var err error
+		if !acc {
+			return nil
+		}
 		if pred, err = r.e.Predict(X, m, grow(pred, m*r.e.Outputs())); err != nil {
 			return err
 		}
 		for i, c := range Classify(pred, d.Classes) {
 			if float64(c) == labels[i] {
-				s[0]++
+				s[2]++
 			}
 		}
-		s[1] += float64(m)
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := r.w.reduce(s[:]); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return s[0] / s[1], nil
+	if acc {
+		accuracy = s[2] / s[1]
+	}
+	return s[0] / s[1], accuracy, nil
 }
 
-// each calls f on pieces of this process's rows of d, with their class
+// Each calls f on pieces of this process's rows of d, with their class
 // labels when d has some: all of X in one piece when d is in memory (none
-// when it holds no rows), and pieces of a pass in file order when it is
-// streamed, whose labels come from the encoded targets (LabelsOf).
-func (d *Data) each(f func(X, Y, labels []float64, m int) error) error {
+// when it holds no rows), and pieces of a pass in file order, of at most
+// PieceBytes, when it is streamed, whose labels come from the encoded
+// targets (LabelsOf).
+func (d *Data) Each(f func(X, Y, labels []float64, m int) error) error {
 	if d.Source == nil {
 		if d.N == 0 {
 			return nil

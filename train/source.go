@@ -32,8 +32,11 @@ type Reader interface {
 // over several pieces before its step.
 const PieceBytes = 16 << 20
 
+// pieceBytes is PieceBytes, smaller in tests.
+var pieceBytes = PieceBytes
+
 // pieceRows is how many rows of D values and T targets fit in PieceBytes.
-func pieceRows(d, t int) int { return max(1, PieceBytes/8/(d+t)) }
+func pieceRows(d, t int) int { return max(1, pieceBytes/8/(d+t)) }
 
 // streamFeed serves a streamed training set. Batch b of an epoch takes,
 // from each rank q, the rows [share(q,b), share(q,b+1)) of q's pass in

@@ -72,6 +72,8 @@ type loopFlags struct {
 	inputShape            string
 	// comm is the data-parallel world train joined (nil: one process).
 	comm dist.Comm
+	// stream holds train's --stream flags (nil: compare's loop flags).
+	stream *streamFlags
 }
 
 func addLoopFlags(fs *pflag.FlagSet) *loopFlags {
@@ -129,6 +131,19 @@ func (l *loopFlags) job(cmd *cobra.Command, o *optFlags) (*job.Job, error) {
 	if l.data == "" && name == "" {
 		name = "line"
 	}
+	act := l.activation
+	if !fs.Changed("activation") {
+		act = ""
+	}
+	jb := &job.Job{
+		Model: l.model, Activation: act, Loss: l.loss, Delta: l.delta, Float32: l.float32,
+		Optimizer: opt, Loop: l.cfg, Standardize: l.standardize, StandardizeTarget: l.stdY, ValSplit: l.valSplit,
+		InputShape: shape,
+	}
+	if st, err := l.stream.job(l.data, l.dataset, l.target, l.comm); st != nil || err != nil {
+		jb.Stream = st // a file streamed rather than read into memory
+		return jb, err
+	}
 	var ds *data.Dataset
 	var shard *job.Shard
 	if l.comm != nil {
@@ -146,15 +161,8 @@ func (l *loopFlags) job(cmd *cobra.Command, o *optFlags) (*job.Job, error) {
 	if l.cfg.BatchSize > rows {
 		return nil, flagErr("batch-size", "<= the "+strconv.Itoa(rows)+" rows of "+ds.Name, l.cfg.BatchSize)
 	}
-	act := l.activation
-	if !fs.Changed("activation") {
-		act = ""
-	}
-	return &job.Job{
-		Data: ds, Model: l.model, Activation: act, Loss: l.loss, Delta: l.delta, Float32: l.float32,
-		Optimizer: opt, Loop: l.cfg, Standardize: l.standardize, StandardizeTarget: l.stdY, ValSplit: l.valSplit,
-		InputShape: shape, Shard: shard,
-	}, nil
+	jb.Data, jb.Shard = ds, shard
+	return jb, nil
 }
 
 func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
@@ -185,6 +193,8 @@ func loadData(cmd *cobra.Command, path, name string, opt data.CSVOptions) (*data
 	switch {
 	case path != "" && name != "":
 		return nil, fmt.Errorf("give --data or --dataset, not both")
+	case path != "" && data.IsRowFile(path):
+		return data.ReadRowFile(path, opt)
 	case path != "":
 		return data.ReadCSV(path, opt)
 	case name != "":

@@ -62,6 +62,6 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDemo(), newTrain(), newPredict(), newCompare(), newSurface(), newOptimizers(), newLayers(), newGradcheck(), newBench(), newServe())
+	root.AddCommand(newDemo(), newTrain(), newConvert(), newPredict(), newCompare(), newSurface(), newOptimizers(), newLayers(), newGradcheck(), newBench(), newServe())
 	return root
 }

@@ -35,6 +35,7 @@ func newTrain() *cobra.Command {
 	l := addLoopFlags(cmd.Flags())
 	o := addOptimizerFlags(cmd.Flags())
 	mpi := addDistFlags(cmd.Flags())
+	l.stream = addStreamFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.StringVar(&initPath, "init", "", "start from a model file's parameters; a checkpoint's optimizer state and position resume exactly")
 	fs.BoolVar(&reset, "reset-optimizer", false, "with --init: start the optimizer afresh (needed to switch optimizers)")
@@ -84,6 +85,7 @@ func newTrain() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		defer prep.Close()
 		var hooks []train.Hook
 		var table *train.Trace
 		if showTrace > 0 {
@@ -194,13 +196,13 @@ func headline(jb *job.Job, prep *job.Prepared) string {
 	if model == "" {
 		model = prep.Arch.Module
 	}
-	ds := jb.Data
-	shape := fmt.Sprintf("%d %s", ds.D, plural(ds.D, "feature"))
+	d := len(prep.Features)
+	shape := fmt.Sprintf("%d %s", d, plural(d, "feature"))
 	if len(prep.InputShape) > 1 {
 		shape = dimsText(prep.InputShape)
 	}
 	c := prep.Optimizer.Config()
-	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, ds.Name, prep.Rows(), shape, prep.Loss, c.Name, c.LR)
+	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, prep.DataName(), prep.Rows(), shape, prep.Loss, c.Name, c.LR)
 }
 
 func dimsText(shape []int) string {
@@ -242,7 +244,7 @@ func plotLoss(path string, jb *job.Job, prep *job.Prepared, res *job.Outcome) er
 	if model == "" {
 		model = prep.Arch.Module
 	}
-	sub := fmt.Sprintf("%s · %s · %s · lr %g", jb.Data.Name, model, c.Name, c.LR)
+	sub := fmt.Sprintf("%s · %s · %s · lr %g", prep.DataName(), model, c.Name, c.LR)
 	if b := jb.Loop.BatchSize; b > 0 {
 		sub += fmt.Sprintf(" · batches of %d", b)
 	}
