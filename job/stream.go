@@ -6,8 +6,8 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/dist"
-	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/modelfile"
+	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/ops"
 	"github.com/descent-ml/descent/optimizers"
 	"github.com/descent-ml/descent/train"

@@ -238,7 +238,7 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 		}
 		r.feed = f
 	default:
-		f, err := newMemFeed(tr, cfg, full, shuffle, full && cfg.NoShuffle || r.shared && full)
+		f, err := newMemFeed(tr, cfg, full, shuffle, full) // a full batch is every row in order: no copy
 		if err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}

@@ -55,6 +55,7 @@ func leaveWorld(err error) (quiet bool) {
 	c := world.comm
 	world.mu.Unlock()
 	if c == nil {
+		dist.Finalize() // a one-rank world that mpirun -np 1 started, if any
 		return false
 	}
 	var agreed errAgreed

@@ -333,3 +333,38 @@ func TestMPIRunFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestMPIRunStreamed: under mpirun each rank streams only its own part of
+// the file (a byte range of the CSV, a row range of the row file).
+// Full-batch descent, whose gradient does not depend on the order of the
+// rows, ends where one process ends with the file in memory, to 1e-12;
+// a shuffled mini-batch run trains, its summary naming the world size.
+func TestMPIRunStreamed(t *testing.T) {
+	bin := mpiDescent(t)
+	dir := t.TempDir()
+	csv := regressionCSV(t, dir, 400, 5)
+	rows := filepath.Join(dir, "reg.rows")
+	code, out := launch(t, 0, bin, "convert", "--data", csv, "--out", rows)
+	require.Equal(t, 0, code, out)
+	// Not --standardize-target with adam here: the intercept's full-batch
+	// gradient would be zero up to rounding, and Adam's step, ±lr whatever
+	// the gradient's size, would follow the rounding noise's sign.
+	full := []string{"--standardize", "--optimizer", "adam", "--lr", "0.05", "--epochs", "30"}
+	one := filepath.Join(dir, "one.json")
+	code, out = launch(t, 0, bin, append([]string{"train", "--data", csv, "--out", one}, full...)...)
+	require.Equal(t, 0, code, out)
+	for _, path := range []string{csv, rows} {
+		for _, np := range []int{2, 3} {
+			model := filepath.Join(dir, fmt.Sprintf("s%d.json", np))
+			code, out := launch(t, np, bin, append([]string{"train", "--data", path, "--stream", "--out", model}, full...)...)
+			require.Equal(t, 0, code, out)
+			assert.Contains(t, out, "streamed")
+			assert.Contains(t, out, fmt.Sprintf("data-parallel on %d ranks", np))
+			assert.LessOrEqual(t, paramsRelDiff(modelParams(t, one), modelParams(t, model)), 1e-12, "%s on %d ranks", filepath.Ext(path), np)
+		}
+	}
+	code, out = launch(t, 2, bin, "train", "--data", rows, "--stream", "--standardize", "--optimizer", "adam", "--lr", "0.02",
+		"--batch-size", "16", "--epochs", "10", "--val-split", "0.2")
+	require.Equal(t, 0, code, out)
+	assert.Regexp(t, `R²:\s+0\.99`, out)
+}

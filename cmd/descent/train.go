@@ -201,6 +201,9 @@ func headline(jb *job.Job, prep *job.Prepared) string {
 	if len(prep.InputShape) > 1 {
 		shape = dimsText(prep.InputShape)
 	}
+	if prep.Scanned() != nil {
+		shape += ", streamed"
+	}
 	c := prep.Optimizer.Config()
 	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, prep.DataName(), prep.Rows(), shape, prep.Loss, c.Name, c.LR)
 }
