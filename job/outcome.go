@@ -21,7 +21,8 @@ type Outcome struct {
 	Loss, LossReason string
 	// TrainMetrics and ValMetrics score the final parameters on the
 	// training and validation rows; both are nil after a divergence, whose
-	// parameters are not worth scoring.
+	// parameters are not worth scoring, and after an interrupted streamed
+	// run, which stops without more passes over the file.
 	TrainMetrics, ValMetrics *Metrics
 	Engine                   *graph.Engine
 	// File is the model file of the final parameters, with the optimizer
@@ -69,7 +70,7 @@ func (p *Prepared) Run(ctx context.Context, hooks ...train.Hook) (*Outcome, erro
 	}
 	out := &Outcome{Result: res, Engine: p.Engine, Train: p.Train, Val: p.Val, Loss: p.Loss, LossReason: p.LossReason,
 		Resumed: p.Resumed, Standardized: p.TargetStats != nil, Ranks: p.Ranks()}
-	if res.Status != train.Diverged {
+	if res.Status != train.Diverged && (res.Status != train.Interrupted || p.stream == nil) {
 		if out.TrainMetrics, err = p.Metrics(p.Train); err != nil {
 			return nil, err
 		}

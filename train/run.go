@@ -147,7 +147,8 @@ type Result struct {
 	// counted: its update was undone.
 	Epochs, Steps int
 	// Loss is the loss of the final parameters on the whole training set,
-	// in evaluation mode.
+	// in evaluation mode; NaN when a streamed run was interrupted, which
+	// stops without another pass over the file.
 	Loss float64
 	// ValLoss is the final validation loss (NaN without validation data).
 	ValLoss float64
@@ -340,9 +341,12 @@ run:
 		pos.Best = bestParams
 	}
 	res.Epochs, res.Steps, res.Position = pos.Epoch, pos.Steps, pos
-	if objective {
+	switch {
+	case objective:
 		res.Loss, err = e.Loss(nil, nil, 0)
-	} else {
+	case res.Status == Interrupted && tr.Source != nil:
+		res.Loss = math.NaN() // not another pass over a streamed file: stop now
+	default:
 		res.Loss, _, err = r.eval(&tr, false)
 	}
 	if err != nil {
