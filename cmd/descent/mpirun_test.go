@@ -275,6 +275,17 @@ func rankPID(bin string, r int) (int, bool) {
 	return 0, false
 }
 
+// opened reports whether process pid has the file at path open.
+func opened(pid int, path string) bool {
+	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	for _, fd := range fds {
+		if l, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && l == path {
+			return true
+		}
+	}
+	return false
+}
+
 // TestMPIRunFaults: a rank that fails, dies or hangs makes every rank
 // exit non-zero, with a message that names the rank, and leaves no model
 // file behind.
@@ -291,14 +302,16 @@ func TestMPIRunFaults(t *testing.T) {
 	lines[380] = "1,2,oops,4,5,6" // in the last rank's bytes
 	bad := filepath.Join(dir, "bad.csv")
 	require.NoError(t, os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644))
-	long := []string{"--data", csv, "--batch-size", "4", "--epochs", "100000", "--lr", "0.001"}
+	long := []string{"--data", csv, "--stream", "--batch-size", "4", "--epochs", "100000", "--lr", "0.001"}
 
+	// signalRank signals rank 1 once it streams the data file: past
+	// MPI_Init, which no watchdog guards, whatever the machine's load.
 	signalRank := func(sig syscall.Signal) func(*exec.Cmd) {
 		return func(*exec.Cmd) {
-			for range 100 {
-				time.Sleep(200 * time.Millisecond)
-				if pid, ok := rankPID(bin, 1); ok {
-					time.Sleep(2 * time.Second) // past MPI_Init, which no watchdog guards: training
+			for range 600 {
+				time.Sleep(100 * time.Millisecond)
+				if pid, ok := rankPID(bin, 1); ok && opened(pid, csv) {
+					time.Sleep(300 * time.Millisecond)
 					syscall.Kill(pid, sig)
 					return
 				}
