@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 //go:generate go run ./internal/gen -out builtin
@@ -42,7 +44,7 @@ var builtinFS embed.FS
 func Builtin(name string) (*Dataset, error) {
 	b, err := builtinFS.ReadFile("builtin/" + name + ".csv")
 	if err != nil || strings.ContainsAny(name, "/\\") {
-		return nil, fmt.Errorf("data: unknown built-in dataset %q (have: %s)", name, strings.Join(BuiltinNames(), ", "))
+		return nil, fmt.Errorf("data: unknown built-in dataset %s (have: %s)", lex.Quote(name), strings.Join(BuiltinNames(), ", "))
 	}
 	ds, err := ParseCSV(bytes.NewReader(b), name+".csv", CSVOptions{})
 	if err == nil && name == "digits" {

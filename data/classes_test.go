@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -65,4 +66,26 @@ func TestClassesAfterSplitNamesFileLine(t *testing.T) {
 	s := d.Subset([]int{3})
 	_, err = s.Classes()
 	assert.EqualError(t, err, `data: s.csv:5: class label in column "y" must be an integer 0, 1, 2, …, got 0.5`)
+}
+
+// TestClassesBoundsOneHot: a stray large label in a small file would need a
+// huge one-hot target; the bound is on N·k, not only on k (issue 8, item 2).
+func TestClassesBoundsOneHot(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,label\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "%d,%d\n", i, i%3)
+	}
+	b.WriteString("7,40000\n1,2\n")
+	d, err := ParseCSV(strings.NewReader(b.String()), "big.csv", CSVOptions{})
+	require.NoError(t, err)
+	k, err := d.Classes()
+	assert.EqualError(t, err, `data: big.csv:1002: class label 40000 in column "label" would need a one-hot target of 1002 rows × 40001 classes = 40081002 values, more than 16777216 (MaxOneHotValues)`)
+	assert.Zero(t, k)
+	// Just under the bound is fine.
+	d = &Dataset{Name: "h", Target: "t", N: 256, D: 1, X: make([]float64, 256), Y: make([]float64, 256)}
+	d.Y[0] = MaxOneHotValues/256 - 1
+	k, err = d.Classes()
+	require.NoError(t, err)
+	assert.Equal(t, MaxOneHotValues/256, k)
 }

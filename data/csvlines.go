@@ -3,13 +3,16 @@ package data
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
-	"strings"
 	"unsafe"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // MaxLineBytes bounds one line of a CSV file read by rows (ReadCSVPart,
@@ -47,8 +50,8 @@ func readCSVHeader(r io.ReaderAt, size int64, name string, opt CSVOptions) (*csv
 	case opt.NoTarget:
 		h.target = -1
 	case opt.Target != "":
-		if h.target = indexOf(cols, opt.Target); h.target < 0 {
-			return nil, fmt.Errorf("data: %s: unknown target column %q (columns: %s)", name, opt.Target, strings.Join(cols, ", "))
+		if h.target = slices.Index(cols, opt.Target); h.target < 0 {
+			return nil, fmt.Errorf("data: %s: unknown target column %s (columns: %s)", name, lex.Quote(opt.Target), nameList(cols))
 		}
 	}
 	for j, c := range cols {
@@ -79,6 +82,7 @@ type csvLines struct {
 	lo, at int64 // the range's first line, and the next line's start
 	hi     int64
 	line   int // lines read since lo
+	max    int // bytes a line may hold; 0 is MaxLineBytes
 	long   []byte
 	fields [][]byte
 	vals   []float64
@@ -146,8 +150,8 @@ func (c *csvLines) readLine() ([]byte, bool, error) {
 	if err == bufio.ErrBufferFull {
 		c.long = append(c.long[:0], b...)
 		for err == bufio.ErrBufferFull {
-			if len(c.long) > MaxLineBytes {
-				return nil, false, fmt.Errorf("data: %s:%d: line longer than %d bytes", c.h.name, c.absLine(c.line+1), MaxLineBytes)
+			if limit := cmp.Or(c.max, MaxLineBytes); len(c.long) > limit {
+				return nil, false, fmt.Errorf("data: %s:%d: line longer than %d bytes", c.h.name, c.absLine(c.line+1), limit)
 			}
 			b, err = c.br.ReadSlice('\n')
 			c.long = append(c.long, b...)
@@ -256,7 +260,7 @@ func (c *csvLines) parse(b []byte) error {
 	for j, f := range c.fields {
 		v, err := parseCellBytes(f)
 		if err != nil {
-			return fmt.Errorf("data: %s:%d:%d: %v in column %q", h.name, c.absLine(c.line), j+1, err, h.cols[j])
+			return fmt.Errorf("data: %s:%d:%d: %v in column %s", h.name, c.absLine(c.line), j+1, err, lex.Quote(h.cols[j]))
 		}
 		c.vals[j] = v
 	}
@@ -282,7 +286,7 @@ func (c *csvLines) parseQuoted(b []byte) error {
 	for j, cell := range rec {
 		v, err := parseCell(cell)
 		if err != nil {
-			return fmt.Errorf("data: %s:%d:%d: %v in column %q", h.name, c.absLine(c.line), j+1, err, h.cols[j])
+			return fmt.Errorf("data: %s:%d:%d: %v in column %s", h.name, c.absLine(c.line), j+1, err, lex.Quote(h.cols[j]))
 		}
 		c.vals[j] = v
 	}

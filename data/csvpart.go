@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 // report an error), with one restriction: every row must lie on one line,
 // so a quoted field may not hold a line break. The rows of part 0 remember
 // their file lines, as ReadCSV's do; those of later parts do not.
+// opt.MaxRecordBytes bounds a line and opt.MaxCells the values of the part.
 func ReadCSVPart(path string, opt CSVOptions, k, parts int) (*Dataset, error) {
 	if parts < 1 || k < 0 || k >= parts {
 		return nil, fmt.Errorf("data: part %d of %d: the part must be in [0,%d)", k, parts, parts)
@@ -45,6 +47,8 @@ func ReadCSVPart(path string, opt CSVOptions, k, parts int) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	lines.max = cmp.Or(opt.MaxRecordBytes, DefaultMaxRecordBytes)
+	maxCells := cmp.Or(opt.MaxCells, DefaultMaxCells)
 	base := filepath.Base(path)
 	ds := &Dataset{Name: strings.TrimSuffix(base, filepath.Ext(base)), Features: h.features, D: len(h.features)}
 	if h.target >= 0 {
@@ -62,6 +66,9 @@ func ReadCSVPart(path string, opt CSVOptions, k, parts int) (*Dataset, error) {
 		}
 		if !ok {
 			break
+		}
+		if (ds.N+1)*len(h.cols) > maxCells {
+			return nil, fmt.Errorf("data: %s:%d: more than %d values (the limit for one CSV file, CSVOptions.MaxCells)", path, lines.absLine(lines.line), maxCells)
 		}
 		ds.X = append(ds.X, x...)
 		if h.target >= 0 {

@@ -1,6 +1,8 @@
 package data_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -37,6 +39,32 @@ func ExampleParseCSV() {
 	// data: bad.csv:3:2: non-numeric cell "abc" in column "x2"
 }
 
+// A context stops a read that would otherwise wait or run on: Ctrl-C
+// cancels it in the CLI.
+func ExampleReadCSVContext() {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // as if Ctrl-C had come
+	_, err := data.ReadCSVContext(ctx, "testdata/houses.csv", data.CSVOptions{})
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, context.Canceled))
+	// Output:
+	// data: testdata/houses.csv: reading interrupted: context canceled
+	// true
+}
+
+// What a file may hold is bounded: one record, and the values as a whole.
+func ExampleParseCSVContext() {
+	opt := data.CSVOptions{MaxRecordBytes: 16}
+	_, err := data.ParseCSVContext(context.Background(), strings.NewReader("x,y\n1,2\n12345678,123456789\n"), "wide.csv", opt)
+	fmt.Println(err)
+	// Numbers are plain decimals: no underscores, hexadecimal or NaN.
+	_, err = data.ParseCSV(strings.NewReader("x,y\n1_000,2\n"), "u.csv", data.CSVOptions{})
+	fmt.Println(err)
+	// Output:
+	// data: wide.csv:3: line longer than 16 bytes (the limit for one CSV record, CSVOptions.MaxRecordBytes; is this a CSV file?)
+	// data: u.csv:2:1: non-numeric cell "1_000" in column "x"
+}
+
 func ExampleBuiltin() {
 	d, err := data.Builtin("salary")
 	if err != nil {
@@ -67,9 +95,21 @@ func ExampleDataset_Classes() {
 	bad, _ := data.ParseCSV(strings.NewReader("x,label\n1,0\n2,1.5\n"), "labels.csv", data.CSVOptions{})
 	_, err := bad.Classes()
 	fmt.Println(err)
+
+	// A regression target read as classes: 300 rows of labels up to 60000
+	// would need a one-hot target of 18 million values.
+	var sb strings.Builder
+	sb.WriteString("x,price\n")
+	for i := range 300 {
+		fmt.Fprintf(&sb, "%d,%d\n", i, 200*i)
+	}
+	prices, _ := data.ParseCSV(strings.NewReader(sb.String()), "prices.csv", data.CSVOptions{})
+	_, err = prices.Classes()
+	fmt.Println(err)
 	// Output:
 	// 3 <nil>
 	// data: labels.csv:3: class label in column "label" must be an integer 0, 1, 2, …, got 1.5
+	// data: prices.csv:301: class label 59800 in column "price" would need a one-hot target of 300 rows × 59801 classes = 17940300 values, more than 16777216 (MaxOneHotValues)
 }
 
 func ExampleDataset_Row() {

@@ -1,33 +1,65 @@
 package data
 
 import (
+	"context"
 	"fmt"
-	"strings"
+	"os"
+	"syscall"
+	"time"
 )
 
-// Open returns a named dataset: a built-in one (Builtin), or an image
-// dataset installed on the machine, "mnist" or "fashion-mnist", whose
-// training split is NAME or NAME:train and test split NAME:test.
-func Open(name string) (*Dataset, error) {
-	base, split, hasSplit := strings.Cut(name, ":")
-	switch base {
-	case "mnist", "fashion-mnist":
-		if !hasSplit {
-			split = "train"
-		}
-		if split != "train" && split != "test" {
-			return nil, fmt.Errorf("data: dataset %q: the split must be train or test, as in %s:test", name, base)
-		}
-		return LoadMNIST(base, split)
+// openContext opens path for reading. A FIFO is opened in a goroutine,
+// because open(2) blocks until a writer comes; when ctx is done first, the
+// open is unblocked by briefly opening the write end, and the error says
+// the read was interrupted.
+func openContext(ctx context.Context, path string) (*os.File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("data: %s: %w", path, &interruptedError{context.Cause(ctx)})
 	}
-	if hasSplit {
-		return nil, fmt.Errorf("data: dataset %q: only mnist and fashion-mnist have splits", name)
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("data: %w", err)
+		}
+		return f, nil
 	}
-	return Builtin(name)
-}
-
-// DatasetNames lists the names Open accepts: the built-in datasets, then
-// the image datasets (which may need installing).
-func DatasetNames() []string {
-	return append(BuiltinNames(), "mnist[:test]", "fashion-mnist[:test]")
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(path)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return nil, fmt.Errorf("data: %w", o.err)
+		}
+		return o.f, nil
+	case <-ctx.Done():
+	}
+	// Our reader may not be in open(2) yet, when a non-blocking writer
+	// would find no reader (ENXIO): retry for up to a second.
+	for range 100 {
+		if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+		select {
+		case o := <-ch:
+			if o.f != nil {
+				o.f.Close()
+			}
+			return nil, fmt.Errorf("data: %s: %w", path, &interruptedError{context.Cause(ctx)})
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	go func() { // give up waiting; close whatever the open brings
+		if o := <-ch; o.f != nil {
+			o.f.Close()
+		}
+	}()
+	return nil, fmt.Errorf("data: %s: %w", path, &interruptedError{context.Cause(ctx)})
 }

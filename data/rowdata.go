@@ -3,7 +3,10 @@ package data
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // ReadRowFile reads a whole row file (see RowFile) into a dataset. The
@@ -82,8 +85,8 @@ func pickTarget(name string, cols []string, opt CSVOptions) (int, []string, erro
 	case opt.NoTarget:
 		target = -1
 	case opt.Target != "":
-		if target = indexOf(cols, opt.Target); target < 0 {
-			return 0, nil, fmt.Errorf("data: %s: unknown target column %q (columns: %s)", name, opt.Target, strings.Join(cols, ", "))
+		if target = slices.Index(cols, opt.Target); target < 0 {
+			return 0, nil, fmt.Errorf("data: %s: unknown target column %s (columns: %s)", name, lex.Quote(opt.Target), nameList(cols))
 		}
 	case len(cols) < 2:
 		return 0, nil, fmt.Errorf("data: %s: %d column, need at least 2 (features and a target)", name, len(cols))

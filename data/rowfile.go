@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"unicode/utf8"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // A row file is Descent's binary format for a table of numbers, which
@@ -63,6 +65,11 @@ type RowFile struct {
 // IsRowFile reports whether the file at path starts with a row file's
 // magic bytes.
 func IsRowFile(path string) bool {
+	// Only a regular file is opened: opening a FIFO or a device could
+	// block (a FIFO waits for its writer) before any context is watched.
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return false
@@ -165,7 +172,7 @@ func parseRowNames(b []byte, cols int) ([]string, error) {
 			return nil, fmt.Errorf("column %d's name is not UTF-8", j+1)
 		}
 		if k, dup := seen[s]; dup {
-			return nil, fmt.Errorf("column %d's name %q is also column %d's", j+1, s, k+1)
+			return nil, fmt.Errorf("column %d's name %s is also column %d's", j+1, lex.Quote(s), k+1)
 		}
 		seen[s] = j
 		names = append(names, s)
@@ -195,7 +202,7 @@ func (rf *RowFile) ReadRows(dst []float64, first int64, n int) error {
 	decodeValues(dst[:n*c], b, rf.ValueBytes)
 	for i, v := range dst[:n*c] {
 		if v-v != 0 {
-			return fmt.Errorf("data: %s: row %d, column %q: value %v is not finite", rf.Name, first+int64(i/c), rf.Columns[i%c], v)
+			return fmt.Errorf("data: %s: row %d, column %s: value %v is not finite", rf.Name, first+int64(i/c), lex.Quote(rf.Columns[i%c]), v)
 		}
 	}
 	return nil
@@ -249,7 +256,7 @@ func CreateRowFile(path string, columns []string, valueBytes int) (*RowWriter, e
 	var names []byte
 	for _, c := range columns {
 		if len(c) == 0 || len(c) > math.MaxUint16 {
-			return nil, fmt.Errorf("data: row file column names must have 1 to %d bytes, got %q", math.MaxUint16, c)
+			return nil, fmt.Errorf("data: row file column names must have 1 to %d bytes, got %s", math.MaxUint16, lex.Quote(c))
 		}
 		names = binary.LittleEndian.AppendUint16(names, uint16(len(c)))
 		names = append(names, c...)

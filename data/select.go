@@ -2,33 +2,31 @@ package data
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // Select returns a copy of the dataset with only the named feature columns,
 // in the order given; other columns are dropped. A missing name is an
-// error that lists the columns there are.
+// error that lists the columns there are. Names are looked up through a
+// map, so the cost is linear in the columns and names.
 func (d *Dataset) Select(names []string) (*Dataset, error) {
 	pos := make(map[string]int, len(d.Features))
-	for i, f := range d.Features {
-		if _, dup := pos[f]; !dup {
-			pos[f] = i
-		}
+	for j := len(d.Features) - 1; j >= 0; j-- { // the first of equal names wins
+		pos[d.Features[j]] = j
 	}
 	idx := make([]int, len(names))
 	same := len(names) == d.D
 	for i, n := range names {
-		c, ok := pos[n]
+		j, ok := pos[n]
 		if !ok {
-			cols := d.Features
-			more := ""
-			if len(cols) > 20 {
-				cols, more = cols[:20], fmt.Sprintf(", … (%d in all)", len(d.Features))
-			}
-			return nil, fmt.Errorf("data: %s has no column %q (columns: %s%s)", d.label(), n, strings.Join(cols, ", "), more)
+			return nil, fmt.Errorf("data: %s has no column %s (columns: %s)", d.label(), lex.Quote(n), nameList(d.Features))
 		}
-		idx[i] = c
-		same = same && c == i
+		idx[i] = j
+		same = same && j == i
+	}
+	if len(names) > 0 && d.N > DefaultMaxCells/len(names) {
+		return nil, fmt.Errorf("data: %s: selecting %d columns of %d rows needs more than %d values", d.label(), len(names), d.N, DefaultMaxCells)
 	}
 	out := *d
 	if !same {

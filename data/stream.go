@@ -8,8 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // Rows selects the rows of a streamed file that a pass reads.
@@ -190,13 +193,9 @@ func (s *Stream) open() error {
 		}
 	} else {
 		for _, n := range opt.Features {
-			j := indexOf(cols, n)
+			j := slices.Index(cols, n)
 			if j < 0 || j == s.target {
-				more := ""
-				if len(cols) > 20 {
-					cols, more = cols[:20], fmt.Sprintf(", … (%d in all)", s.cols)
-				}
-				return fmt.Errorf("data: %s has no feature column %q (columns: %s%s)", s.Path, n, strings.Join(cols, ", "), more)
+				return fmt.Errorf("data: %s has no feature column %s (columns: %s)", s.Path, lex.Quote(n), nameList(cols))
 			}
 			s.feat = append(s.feat, j)
 		}
@@ -204,7 +203,7 @@ func (s *Stream) open() error {
 	}
 	s.D = len(s.feat)
 	if s.D == 0 {
-		return fmt.Errorf("data: %s: no feature columns besides the target %q", s.Path, s.Target)
+		return fmt.Errorf("data: %s: no feature columns besides the target %s", s.Path, lex.Quote(s.Target))
 	}
 	s.valCut = uint64(opt.ValFrac * (1 << 64))
 	s.bufRows = int(max(1, opt.BufferBytes/int64(8*(s.D+1))))
@@ -314,7 +313,7 @@ func (d *decoder) decode(c chunk, which Rows, b *block) error {
 		decodeValues(d.vals, raw[i*rowBytes:(i+1)*rowBytes], rf.ValueBytes)
 		for j, v := range d.vals {
 			if v-v != 0 {
-				return fmt.Errorf("data: %s: row %d, column %q: value %v is not finite", s.Path, c.lo+int64(i), rf.Columns[j], v)
+				return fmt.Errorf("data: %s: row %d, column %s: value %v is not finite", s.Path, c.lo+int64(i), lex.Quote(rf.Columns[j]), v)
 			}
 		}
 		keep(d.vals, c.lo+int64(i))
@@ -647,9 +646,9 @@ func (s *Stream) Scan(r Reducer) (*Scan, error) {
 			if sc.LabelErr == nil {
 				switch {
 				case y != math.Trunc(y) || y < 0:
-					sc.LabelErr = fmt.Errorf("data: %s: class label in column %q must be an integer 0, 1, 2, …, got %v", s.where(b.id[i]), s.Target, y)
+					sc.LabelErr = fmt.Errorf("data: %s: class label in column %s must be an integer 0, 1, 2, …, got %v", s.where(b.id[i]), lex.Quote(s.Target), y)
 				case y >= MaxClasses:
-					sc.LabelErr = fmt.Errorf("data: %s: class label in column %q must be below %d, got %v", s.where(b.id[i]), s.Target, MaxClasses, y)
+					sc.LabelErr = fmt.Errorf("data: %s: class label in column %s must be below %d, got %v", s.where(b.id[i]), lex.Quote(s.Target), MaxClasses, y)
 				default:
 					top = math.Max(top, y)
 					for len(counts) <= int(y) {

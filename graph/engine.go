@@ -79,9 +79,9 @@ func trace(spec *Spec) (*decls, error) {
 	var b *builder
 	var err error
 	if spec.dtype() == tensor.Float32 {
-		_, b, err = compile[float32](spec, nil, n, kind)
+		_, b, err = compile[float32](spec, nil, n, kind, nil)
 	} else {
-		_, b, err = compile[float64](spec, nil, n, kind)
+		_, b, err = compile[float64](spec, nil, n, kind, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -348,7 +348,8 @@ type exec[T Float] struct {
 	nout    int
 
 	paramValues int
-	splitBlock  int // block rows when a batch is split over workers
+	splitBlock  int          // block rows when a batch is split over workers
+	used        atomic.Int64 // values allocated by every compiled program
 	wg          sync.WaitGroup
 }
 
@@ -428,13 +429,25 @@ func (x *exec[T]) prog(w int, kind programKind, n int) (*program[T], error) {
 	if p, ok := x.pw[w][k]; ok {
 		return p, nil
 	}
-	p, b, err := compile[T](&x.e.spec, &x.e.decls, n, kind)
+	p, b, err := compile[T](&x.e.spec, &x.e.decls, n, kind, x.reserve)
 	if err != nil {
 		return nil, err
 	}
 	p.batchwise = b.batchwise
 	x.pw[w][k] = p
 	return p, nil
+}
+
+// reserve accounts for a new program's buffers, refusing one that would
+// take the engine's programs past the spec's budget in all: the cached
+// programs of every batch size and worker together.
+func (x *exec[T]) reserve(values int) error {
+	budget := int64(x.e.spec.budget())
+	if x.used.Add(int64(values)) > budget {
+		x.used.Add(-int64(values))
+		return fmt.Errorf("graph: the engine's compiled programs would hold more than %d values (%d MiB of float64) in all; use a smaller model or batch", budget, budget>>17)
+	}
+	return nil
 }
 
 // convert copies float64 values into a T buffer, reusing it.

@@ -41,7 +41,7 @@ func kernel[T Float](p *program[T], n *G.Node, s int, in []int) (func() error, e
 		f := strings.Fields(name)
 		if len(f) == 2 && f[1] == "true" || len(f) == 2 && isArith(f[0]) {
 			if code, ok := binCodes[f[0]]; ok {
-				la, lb := len(p.vals[in[0]]), len(p.vals[in[1]])
+				la, lb := sizeOf(p.shapes[in[0]]), sizeOf(p.shapes[in[1]])
 				if (la == len(out) || la == 1) && (lb == len(out) || lb == 1) {
 					return func() error { binary(code, out, p.vals[in[0]], p.vals[in[1]]); return nil }, nil
 				}

@@ -9,7 +9,7 @@ import (
 
 // link prunes g to the ancestors of targets, gives each kept node a slot and
 // a buffer, and turns each op node into a kernel.
-func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes, budget int) (*program[T], error) {
+func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes, budget int, reserve func(int) error) (*program[T], error) {
 	sorted, err := G.Sort(g)
 	if err != nil {
 		return nil, fmt.Errorf("graph: sorting the graph: %w", err)
@@ -29,8 +29,14 @@ func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes, budget int)
 		visit(t)
 	}
 
-	if err := checkBudget(need, budget); err != nil {
+	total, err := checkBudget(need, budget)
+	if err != nil {
 		return nil, err
+	}
+	if reserve != nil {
+		if err := reserve(total); err != nil {
+			return nil, err
+		}
 	}
 	p := &program[T]{g: g, users: map[*G.Node][]*G.Node{}, targets: map[*G.Node]bool{},
 		expNegAbs: map[int][]float64{}, probs: map[int][]T{}}
@@ -61,7 +67,11 @@ func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes, budget int)
 		slot[n] = s
 		shape := n.Shape()
 		p.shapes = append(p.shapes, shape)
-		p.vals = append(p.vals, make([]T, sizeOf(shape)))
+		if placeholder(n) && sizeOf(shape) > 1 {
+			p.vals = append(p.vals, nil) // bound to caller-owned storage before each run
+		} else {
+			p.vals = append(p.vals, make([]T, sizeOf(shape)))
+		}
 		p.code = append(p.code, instr[T]{node: n})
 		if n.Op() == nil {
 			if v := n.Value(); v != nil {
@@ -130,24 +140,32 @@ func fill[T Float](buf []T, v G.Value) error {
 	return nil
 }
 
+// placeholder reports whether n is an input the caller binds: data,
+// parameters, buffers. Its storage is the caller's, not the program's.
+func placeholder(n *G.Node) bool { return n.Op() == nil && n.Value() == nil }
+
 // checkBudget refuses a program whose buffers would hold more than budget
-// values, naming its largest node, before anything is allocated.
-func checkBudget(need map[*G.Node]bool, budget int) error {
+// values, naming its largest node, before anything is allocated; it
+// returns the values the program allocates.
+func checkBudget(need map[*G.Node]bool, budget int) (int, error) {
 	total := 0
 	var big *G.Node
 	bigSize := 0
 	for n := range need {
 		sz, ok := checkedSize(n.Shape())
 		if !ok {
-			return fmt.Errorf("graph: node %v has shape %v, more than %d values", n.Name(), n.Shape(), MaxValues)
+			return 0, fmt.Errorf("graph: node %v has shape %v, more than %d values", n.Name(), n.Shape(), MaxValues)
+		}
+		if placeholder(n) {
+			continue
 		}
 		if sz > bigSize {
 			big, bigSize = n, sz
 		}
 		total += sz
 		if total > budget {
-			return fmt.Errorf("graph: the model needs more than %d values (%d MiB of float64) for one batch; its largest tensor is %s with shape %v (%d values): use a smaller model or batch", budget, budget>>17, big.Name(), big.Shape(), bigSize)
+			return 0, fmt.Errorf("graph: the model needs more than %d values (%d MiB of float64) for one batch; its largest tensor is %s with shape %v (%d values): use a smaller model or batch", budget, budget>>17, big.Name(), big.Shape(), bigSize)
 		}
 	}
-	return nil
+	return total, nil
 }

@@ -70,7 +70,7 @@ type decls struct {
 // nil for the first build, which traces what Forward declares (returned
 // in the builder). Panics from Gorgonia or from the model's own code
 // become errors.
-func compile[T Float](spec *Spec, d *decls, n int, kind programKind) (p *program[T], b *builder, err error) {
+func compile[T Float](spec *Spec, d *decls, n int, kind programKind, reserve func(int) error) (p *program[T], b *builder, err error) {
 	// Gorgonia's graph building touches package-level state (group
 	// counters, node caches), so graphs are built one at a time.
 	compileMu.Lock()
@@ -148,7 +148,7 @@ func compile[T Float](spec *Spec, d *decls, n int, kind programKind) (p *program
 	for _, name := range b.updateOrder {
 		targets = append(targets, b.updates[name])
 	}
-	p, err = link[T](g, dt, targets, spec.budget())
+	p, err = link[T](g, dt, targets, spec.budget(), reserve)
 	if err != nil {
 		return nil, nil, err
 	}

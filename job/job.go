@@ -16,6 +16,7 @@ import (
 	"github.com/descent-ml/descent/graph"
 	"github.com/descent-ml/descent/modelfile"
 	"github.com/descent-ml/descent/models"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/ops"
 	"github.com/descent-ml/descent/optimizers"
 	"github.com/descent-ml/descent/train"
@@ -55,6 +56,9 @@ type Job struct {
 	// ValSplit holds out this fraction of rows, drawn with Loop.Seed, for
 	// validation; 0 is none.
 	ValSplit float64
+	// ValData is a separate validation (or test) set with the training
+	// data's columns, used instead of a split; Job never modifies it.
+	ValData *data.Dataset
 	// InputShape reshapes each row, such as [1 8 8] for 64 pixels; nil
 	// takes the dataset's Shape for a layer sequence, and flat rows for the
 	// classic models.
@@ -178,7 +182,7 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, fmt.Errorf("job: --standardize-target is for regression; the target %q holds class labels for %s", ds.Target, choice.Loss)
 	}
 	classic := j.Module == nil && !models.IsLayerSequence(spec)
-	shape, err := inputShape(j, ds, classic)
+	shape, err := inputShape(j, ds, classic, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +191,32 @@ func (j *Job) Prepare() (*Prepared, error) {
 	if s := j.Shard; s != nil {
 		trAt = s.part()
 	}
-	if j.ValSplit != 0 {
+	switch {
+	case j.ValData != nil && j.ValSplit != 0:
+		return nil, fmt.Errorf("job: give a validation split or a validation set, not both")
+	case j.ValData != nil:
+		if va, err = j.ValData.Select(ds.Features); err != nil {
+			return nil, fmt.Errorf("job: the validation set needs the training columns: %w", err)
+		}
+		if va.Target != ds.Target {
+			return nil, fmt.Errorf("job: the validation set's target is %q, the training set's %q", va.Target, ds.Target)
+		}
+		va.Shape = ds.Shape
+		if info.Classes != "" {
+			k, err := va.Classes()
+			if err != nil {
+				return nil, err
+			}
+			if k > max(choice.Classes, 2) {
+				return nil, fmt.Errorf("job: the validation set has labels up to %d, the training set only up to %d", k-1, choice.Classes-1)
+			}
+		}
+		if s := j.Shard; s != nil { // each rank validates on its share
+			var vs *Shard
+			va, vs = ShardOf(va, s.Comm)
+			vaAt = vs.part()
+		}
+	case j.ValSplit != 0:
 		if tr, va, trAt, vaAt, err = j.split(ds); err != nil {
 			return nil, err
 		}
@@ -263,7 +292,7 @@ func (p *Prepared) build(j *Job, spec string, d, outputs int, shape []int, choic
 }
 
 // inputShape is the shape of one input row.
-func inputShape(j *Job, ds *data.Dataset, classic bool) ([]int, error) {
+func inputShape(j *Job, ds *data.Dataset, classic bool, spec string) ([]int, error) {
 	shape := j.InputShape
 	switch {
 	case shape != nil:
@@ -279,12 +308,32 @@ func inputShape(j *Job, ds *data.Dataset, classic bool) ([]int, error) {
 		}
 	case j.Init != nil && j.Init.InputShape != nil:
 		shape = j.Init.InputShape
-	case !classic && ds.Shape != nil:
+	case !classic && ds.Shape != nil && takesImages(j, spec):
 		shape = ds.Shape
 	default:
 		shape = []int{ds.D}
 	}
 	return slices.Clone(shape), nil
+}
+
+// takesImages reports whether a model reads rows as images (or
+// sequences): a user's module, or a layer sequence that starts with a
+// convolution, a pooling or a 2-D batch norm. A sequence that starts with
+// linear reads flat rows, as an MLP on the pixels would.
+func takesImages(j *Job, spec string) bool {
+	if j.Module != nil {
+		return true
+	}
+	seq, err := nn.Parse(spec)
+	if err != nil || len(seq.Layers) == 0 {
+		return false
+	}
+	name, _ := nn.NameOf(seq.Layers[0])
+	switch name {
+	case "conv2d", "conv1d", "maxpool2d", "avgpool2d", "adaptiveavgpool2d", "batchnorm2d", "residual":
+		return true
+	}
+	return false
 }
 
 // standardize fits (or takes from Init) the feature and target statistics
@@ -329,7 +378,7 @@ func (p *Prepared) resume(j *Job) error {
 	if f == nil {
 		return nil
 	}
-	if err := f.Apply(p.Engine); err != nil {
+	if err := f.ApplyAs(p.Engine, p.Arch.Spec); err != nil {
 		return err
 	}
 	if f.Optimizer == nil {

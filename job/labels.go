@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // labeler answers chooseLoss's questions about the target column: over
@@ -15,6 +16,8 @@ import (
 type labeler interface {
 	// target names the target column.
 	target() string
+	// rows is the number of rows over all processes.
+	rows() int
 	// classes is data.Dataset.Classes over all rows: k = max label + 1,
 	// or an error naming a row whose label is not a class.
 	classes() (int, error)
@@ -27,6 +30,7 @@ type labeler interface {
 type localLabels struct{ ds *data.Dataset }
 
 func (l localLabels) target() string        { return l.ds.Target }
+func (l localLabels) rows() int             { return l.ds.N }
 func (l localLabels) classes() (int, error) { return l.ds.Classes() }
 func (l localLabels) labelClasses() (int, bool, error) {
 	k, ok := labelClasses(l.ds)
@@ -42,6 +46,7 @@ type sharedLabels struct {
 }
 
 func (l sharedLabels) target() string { return l.ds.Target }
+func (l sharedLabels) rows() int      { return l.at.Total }
 
 // classes checks this part's labels, naming a bad one by its row in the
 // whole file, and takes the largest k over the parts.
@@ -50,9 +55,9 @@ func (l sharedLabels) classes() (int, error) {
 	for i, v := range l.ds.Y[:l.ds.N] {
 		switch {
 		case v != math.Trunc(v) || v < 0 || math.IsInf(v, 0):
-			return 0, fmt.Errorf("data: %s: data row %d: class label in column %q must be an integer 0, 1, 2, …, got %v", l.ds.Name, l.at.Lo+i+1, l.ds.Target, v)
+			return 0, fmt.Errorf("data: %s: data row %d: class label in column %s must be an integer 0, 1, 2, …, got %v", l.ds.Name, l.at.Lo+i+1, lex.Quote(l.ds.Target), v)
 		case v >= data.MaxClasses:
-			return 0, fmt.Errorf("data: %s: data row %d: class label in column %q must be below %d, got %v", l.ds.Name, l.at.Lo+i+1, l.ds.Target, data.MaxClasses, v)
+			return 0, fmt.Errorf("data: %s: data row %d: class label in column %s must be below %d, got %v", l.ds.Name, l.at.Lo+i+1, lex.Quote(l.ds.Target), data.MaxClasses, v)
 		}
 		k = max(k, int(v)+1)
 	}

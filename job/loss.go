@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/lex"
 	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/ops"
 )
@@ -56,8 +57,14 @@ func chooseLoss(lab labeler, spec string, module models.Model, loss string) (Los
 			if info.Classes == "multi" && c.Classes < 2 {
 				return c, fmt.Errorf("job: xent needs at least 2 classes, the target %q has %d", target, c.Classes)
 			}
+			if c.Classes > lab.rows() {
+				return c, fmt.Errorf("job: the target %q has labels up to %d (%d classes) in only %d rows; class labels are 0, 1, …, k−1 with k far below the rows (is %q the target column?)", target, c.Classes-1, c.Classes, lab.rows(), target)
+			}
 		} else if spec == "logistic" || spec == "softmax" {
 			return c, fmt.Errorf("job: model %s is a classifier; use --loss bce or xent, not %s", spec, loss)
+		}
+		if info.Classes == "multi" && (spec == "linear" || strings.HasPrefix(spec, "poly:")) {
+			return c, fmt.Errorf("job: %s has one output, and xent needs one per class: use --model softmax (or a network ending in linear(%d))", spec, c.Classes)
 		}
 		if c.Model == "" && module == nil {
 			c.Model = "linear"
@@ -164,12 +171,7 @@ func listNames(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-func quote(s string) string {
-	if len(s) > 40 {
-		return fmt.Sprintf("%q…", s[:40])
-	}
-	return fmt.Sprintf("%q", s)
-}
+func quote(s string) string { return lex.Quote(s) }
 
 func dims(shape []int) string {
 	parts := make([]string, len(shape))

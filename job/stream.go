@@ -74,6 +74,8 @@ func (j *Job) prepareStream() (*Prepared, error) {
 		return nil, fmt.Errorf("job: a job takes Data or Stream, not both")
 	case j.Shard != nil:
 		return nil, fmt.Errorf("job: a streamed job reads its own part of the file; give Stream.Comm, not Shard")
+	case j.ValData != nil:
+		return nil, fmt.Errorf("job: a streamed job validates on a hold-out of its file (--val-split); a separate validation set is not supported with --stream")
 	case j.ValSplit < 0 || j.ValSplit >= 1 || math.IsNaN(j.ValSplit):
 		return nil, fmt.Errorf("job: the validation split must be in [0,1), got %v", j.ValSplit)
 	}
@@ -159,7 +161,7 @@ func (j *Job) prepareOpen(st *data.Stream, comm dist.Comm, opt *optimizers.Optim
 		return nil, fmt.Errorf("job: --standardize-target is for regression; the target %q holds class labels for %s", st.Target, choice.Loss)
 	}
 	classic := j.Module == nil && !models.IsLayerSequence(spec)
-	shape, err := inputShape(j, hdr, classic)
+	shape, err := inputShape(j, hdr, classic, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -225,6 +227,7 @@ type scanLabels struct {
 }
 
 func (l scanLabels) target() string { return l.st.Target }
+func (l scanLabels) rows() int      { return l.sc.Total }
 
 func (l scanLabels) classes() (int, error) {
 	switch {

@@ -2,11 +2,13 @@ package modelfile
 
 import (
 	"fmt"
+	"strconv"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/nn"
 )
 
 // Apply copies the file's parameters and buffers into the engine. Every
@@ -16,6 +18,12 @@ import (
 // and buffers in one table, as a torch state_dict does; each is matched by
 // its name.
 func (f *File) Apply(e *graph.Engine) error {
+	return f.ApplyAs(e, f.Model.Spec)
+}
+
+// ApplyAs is Apply with the model's layer sequence given, for a bare
+// state_dict, so that a misshapen tensor's error names its layer.
+func (f *File) ApplyAs(e *graph.Engine, spec string) error {
 	all := make(map[string]Tensor, len(f.Params)+len(f.Buffers))
 	for k, v := range f.Params {
 		all[k] = v
@@ -34,10 +42,10 @@ func (f *File) Apply(e *graph.Engine) error {
 		sort.Strings(extra)
 		return fmt.Errorf("modelfile: the file has %s %s, which the model does not", plural(len(extra), "tensor"), strings.Join(extra, ", "))
 	}
-	if err := applyGroup("parameter", all, e.Spec().Params, e.SetParams); err != nil {
+	if err := applyGroup("parameter", all, e.Spec().Params, e.SetParams, spec); err != nil {
 		return err
 	}
-	return applyGroup("buffer", all, e.BufferSpecs(), e.SetBuffers)
+	return applyGroup("buffer", all, e.BufferSpecs(), e.SetBuffers, spec)
 }
 
 func plural(n int, w string) string {
@@ -47,7 +55,7 @@ func plural(n int, w string) string {
 	return w + "s"
 }
 
-func applyGroup(what string, have map[string]Tensor, want []graph.Param, set func(map[string][]float64) error) error {
+func applyGroup(what string, have map[string]Tensor, want []graph.Param, set func(map[string][]float64) error, spec string) error {
 	vals := make(map[string][]float64, len(want))
 	var missing []string
 	for _, p := range want {
@@ -57,7 +65,7 @@ func applyGroup(what string, have map[string]Tensor, want []graph.Param, set fun
 			continue
 		}
 		if !sameShape(t.Shape, p.Shape) {
-			return fmt.Errorf("modelfile: %s %s has shape %v in the file but %v in the model%s", what, p.Name, t.Shape, p.Shape, hint(p, t.Shape))
+			return fmt.Errorf("modelfile: %s%s %s has shape %v in the file but %v in the model%s", layerOf(spec, p.Name), what, p.Name, t.Shape, p.Shape, hint(p, t.Shape))
 		}
 		vals[p.Name] = t.Data
 	}
@@ -67,11 +75,33 @@ func applyGroup(what string, have map[string]Tensor, want []graph.Param, set fun
 	return set(vals)
 }
 
+// layerOf names the layer of a sequence a tensor belongs to, as
+// "layer 5 linear(10): ", or "" when spec is not a sequence.
+func layerOf(spec, name string) string {
+	idx, _, ok := strings.Cut(name, ".")
+	if !ok || spec == "" {
+		return ""
+	}
+	i, err := strconv.Atoi(idx)
+	if err != nil {
+		return ""
+	}
+	seq, err := nn.Parse(spec)
+	if err != nil || i < 0 || i >= len(seq.Layers) {
+		return ""
+	}
+	l, err := nn.Format(seq.Layers[i])
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("layer %d %s: ", i, l)
+}
+
 // hint explains a weight shape mismatch in a layer's terms: a linear
 // weight (out, in) whose in differs says how many features each side has.
 func hint(p graph.Param, file []int) string {
 	if strings.HasSuffix(p.Name, ".weight") && len(p.Shape) == 2 && len(file) == 2 && p.Shape[0] == file[0] {
-		return fmt.Sprintf(": the layer's input has %d features, the file's weight expects %d", p.Shape[1], file[1])
+		return fmt.Sprintf(": its input has %d features, the file's weight expects %d", p.Shape[1], file[1])
 	}
 	return ""
 }

@@ -19,6 +19,7 @@ import (
 	"sort"
 
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/internal/lex"
 	"github.com/descent-ml/descent/train"
 )
 
@@ -340,17 +341,5 @@ func sortedNames(m map[string]Tensor) []string {
 	return names
 }
 
-// cut quotes a name from a file for a message, cut to about 40 characters.
-func cut(s string) string {
-	if len(s) <= 40 {
-		return fmt.Sprintf("%q", s)
-	}
-	n := 0
-	for i := range s {
-		if i > 40 {
-			break
-		}
-		n = i
-	}
-	return fmt.Sprintf("%q… (%d bytes)", s[:n], len(s))
-}
+// cut quotes a name from a file for a message, cut to about 40 bytes.
+func cut(s string) string { return lex.Quote(s) }

@@ -97,3 +97,31 @@ func loadSafetensors(path string) (*File, error) {
 	}
 	return f, nil
 }
+
+// Describe gives a bare state_dict (Bare) what a Descent file keeps beside
+// its tensors: the architecture in the layer grammar, the shape of one
+// input row, the input columns' names and, for a classifier, the number of
+// classes (0 for a regression). outputs is the values in one prediction.
+func (f *File) Describe(spec string, input []int, features []string, outputs, classes int) error {
+	if !f.Bare() {
+		return fmt.Errorf("modelfile: the file already describes its model (%s)", cut(f.Model.Spec+f.Model.Module))
+	}
+	n, ok := product(input)
+	if !ok || n != len(features) {
+		return fmt.Errorf("modelfile: the input shape %v holds %d values, but there are %d feature columns", input, n, len(features))
+	}
+	dtype := "float64"
+	f.Model = Arch{Spec: spec, Features: n, Outputs: outputs, Dtype: dtype}
+	if classes > 0 {
+		f.Model.Loss = "xent"
+		if outputs == 1 {
+			f.Model.Loss = "bce"
+		}
+	} else {
+		f.Model.Loss = "mse"
+	}
+	f.InputShape = append([]int(nil), input...)
+	f.Features = append([]string(nil), features...)
+	f.Classes = classes
+	return nil
+}

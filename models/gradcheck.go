@@ -87,6 +87,11 @@ func layerCases() []checkCase {
 		{spec: "linear(4) residual(linear(4) tanh) linear(3)", loss: "xent", d: 5, k: 3},
 		{spec: "embedding(7,3) flatten linear(3)", loss: "xent", d: 4, k: 3, ids: 7},
 		{spec: "flatten linear(3)", loss: "xent", d: 12, k: 3, input: []int{3, 2, 2}},
+		{spec: "conv2d(3,3,padding=1) relu maxpool2d(2) flatten linear(3)", loss: "xent", d: 16, k: 3, input: []int{1, 4, 4}},
+		{spec: "conv2d(4,(3,2),stride=(1,2),dilation=(2,1),groups=2) tanh flatten linear(2)", loss: "xent", d: 50, k: 2, input: []int{2, 5, 5}},
+		{spec: "conv2d(4,3,padding=1,bias=false) batchnorm2d relu avgpool2d(2) flatten linear(3)", loss: "xent", d: 16, k: 3, input: []int{1, 4, 4}},
+		{spec: "conv2d(2,3,padding=1) avgpool2d(3,stride=1,padding=1,count_include_pad=false) adaptiveavgpool2d(1) flatten linear(3)", loss: "xent", d: 16, k: 3, input: []int{1, 4, 4}},
+		{spec: "conv1d(3,3,padding=1) elu flatten linear(3)", loss: "xent", d: 10, k: 3, input: []int{2, 5}},
 	} {
 		cs = append(cs, checkCase{model: c.spec, loss: c.loss, make: seq(c.spec), d: c.d, k: c.k, input: c.input, ids: c.ids})
 	}

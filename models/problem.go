@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/descent-ml/descent/graph"
+	"github.com/descent-ml/descent/internal/lex"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/ops"
 )
@@ -133,7 +134,11 @@ func (p Problem) Spec() (graph.Spec, error) {
 	lambda := p.L2
 	spec.Loss = func(s *graph.Scope, pred *G.Node) (*G.Node, error) {
 		if !pred.Shape().Eq(s.Y.Shape()) {
-			return nil, fmt.Errorf("models: the prediction has shape %v but the target has shape %v", pred.Shape(), s.Y.Shape())
+			hint := ""
+			if pred.Dims() > 2 {
+				hint = ": the model's output still has the shape of an image; flatten it before the last linear layer"
+			}
+			return nil, fmt.Errorf("models: the prediction has shape %v but the target has shape %v%s", pred.Shape(), s.Y.Shape(), hint)
 		}
 		j, err := loss(pred, s.Y)
 		if err != nil || lambda == 0 {
@@ -241,20 +246,8 @@ func isBareWord(spec string) bool {
 	return true
 }
 
-// quoteSpec quotes a model spec for a message, cut to about 40 characters.
-func quoteSpec(s string) string {
-	if len(s) <= 40 {
-		return fmt.Sprintf("%q", s)
-	}
-	n := 0
-	for i := range s {
-		if i > 40 {
-			break
-		}
-		n = i
-	}
-	return fmt.Sprintf("%q… (%d bytes)", s[:n], len(s))
-}
+// quoteSpec quotes a model spec for a message, cut to about 40 bytes.
+func quoteSpec(s string) string { return lex.Quote(s) }
 
 func noArg(spec, arg string) error {
 	if arg != "" {

@@ -2,6 +2,8 @@ package nn
 
 import (
 	"fmt"
+
+	"github.com/descent-ml/descent/internal/lex"
 	"math"
 	"reflect"
 	"strconv"
@@ -453,18 +455,5 @@ func formatValue(f reflect.Value, a Arg) (string, error) {
 	return "", fmt.Errorf("nn: argument %s has an unsupported type", a.Name)
 }
 
-// quote quotes user text for an error message, cut to about 40 characters.
-func quote(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return strconv.Quote(s)
-	}
-	n := 0
-	for i := range s {
-		if i > max {
-			break
-		}
-		n = i
-	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:n]), len(s))
-}
+// quote quotes user text for an error message, cut to about 40 bytes.
+func quote(s string) string { return lex.Quote(s) }

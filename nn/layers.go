@@ -4,6 +4,11 @@ package nn
 func init() {
 	mustRegister(
 		Layer{Name: "linear", Doc: "y = x·Wᵀ + b; weight (out_features, in_features), in_features inferred", New: func() Module { return &Linear{} }},
+		Layer{Name: "conv2d", Doc: "2-D cross-correlation on NCHW images; weight (out_channels, in/groups, kh, kw)", New: func() Module { return &Conv2d{} }},
+		Layer{Name: "conv1d", Doc: "1-D cross-correlation on (N, C, L); weight (out_channels, in/groups, k)", New: func() Module { return &Conv1d{} }},
+		Layer{Name: "maxpool2d", Doc: "window maximum; stride defaults to kernel_size; gradient to the first maximum", New: func() Module { return &MaxPool2d{} }},
+		Layer{Name: "avgpool2d", Doc: "window mean; stride defaults to kernel_size; count_include_pad=true", New: func() Module { return &AvgPool2d{} }},
+		Layer{Name: "adaptiveavgpool2d", Doc: "global average pooling, output_size 1: (N, C, H, W) → (N, C, 1, 1)", New: func() Module { return &AdaptiveAvgPool2d{} }},
 		Layer{Name: "flatten", Doc: "(n, d1, d2, …) → (n, d1·d2·…)", New: func() Module { return &Flatten{} }},
 		Layer{Name: "relu", Doc: "max(x, 0)", New: func() Module { return &ReLU{} }},
 		Layer{Name: "leakyrelu", Doc: "x if x > 0 else negative_slope·x (default 0.01)", New: func() Module { return &LeakyReLU{} }},

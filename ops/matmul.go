@@ -117,7 +117,7 @@ func matMulKernel[T Float](o *matMulOp, in []tensor.Shape) (func([]T, [][]T) err
 	}
 	m, k, _, n := o.dims(in[0], in[1])
 	return func(out []T, x [][]T) error {
-		gemm(o.ta, o.tb, m, n, k, 1, x[0], x[1], 0, out)
+		mm(o.ta, o.tb, m, n, k, 1, x[0], x[1], 0, out)
 		return nil
 	}, nil
 }

@@ -3,6 +3,8 @@ package optimizers
 import (
 	"fmt"
 	"strings"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // Config selects and configures an optimizer.
@@ -114,7 +116,7 @@ func (c Config) resolve() (Config, Schedule, error) {
 	}
 	sp, ok := lookup(c.Name)
 	if !ok {
-		return c, nil, fmt.Errorf("optimizers: unknown optimizer %q (want one of %s)", c.Name, strings.Join(Names(), ", "))
+		return c, nil, fmt.Errorf("optimizers: unknown optimizer %s (want one of %s)", lex.Quote(c.Name), strings.Join(Names(), ", "))
 	}
 	known := map[string]bool{}
 	for _, o := range options {
@@ -122,7 +124,7 @@ func (c Config) resolve() (Config, Schedule, error) {
 	}
 	for _, k := range sortedKeys(c.Set) {
 		if c.Set[k] && !known[k] {
-			return c, nil, fmt.Errorf("optimizers: unknown option %q", k)
+			return c, nil, fmt.Errorf("optimizers: unknown option %s", lex.Quote(k))
 		}
 	}
 	takes := func(name string) bool {
@@ -182,7 +184,7 @@ func FromFlags(name string, values map[string]float64, bools map[string]bool) (C
 	for _, k := range sortedKeys(values) {
 		o, ok := byName[k]
 		if !ok || o.f == nil {
-			return c, fmt.Errorf("optimizers: unknown numeric option %q", k)
+			return c, fmt.Errorf("optimizers: unknown numeric option %s", lex.Quote(k))
 		}
 		*o.f(&c) = values[k]
 		c.Set[k] = true
@@ -190,7 +192,7 @@ func FromFlags(name string, values map[string]float64, bools map[string]bool) (C
 	for _, k := range sortedKeys(bools) {
 		o, ok := byName[k]
 		if !ok || o.b == nil {
-			return c, fmt.Errorf("optimizers: unknown boolean option %q", k)
+			return c, fmt.Errorf("optimizers: unknown boolean option %s", lex.Quote(k))
 		}
 		*o.b(&c) = bools[k]
 		c.Set[k] = true

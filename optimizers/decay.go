@@ -1,6 +1,10 @@
 package optimizers
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/descent-ml/descent/internal/lex"
+)
 
 // decay adds λ·w to the updates.
 type decay struct{ lambda float64 }
@@ -28,7 +32,7 @@ func (d decay) Update(u Params, s State, params Params) (State, error) {
 	for k, g := range u {
 		w := params[k]
 		if len(w) != len(g) {
-			return s, fmt.Errorf("optimizers: weight decay: parameter %q has %d values, its update %d", k, len(w), len(g))
+			return s, fmt.Errorf("optimizers: weight decay: parameter %s has %d values, its update %d", lex.Quote(k), len(w), len(g))
 		}
 		for i := range g {
 			g[i] += d.lambda * w[i]

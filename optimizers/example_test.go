@@ -122,6 +122,9 @@ func ExampleParseSchedule() {
 	}
 	_, err = optimizers.ParseSchedule("cosine:0", 0.1)
 	fmt.Println(err)
+	// Nothing is read silently: a "+" needs a schedule after it.
+	_, err = optimizers.ParseSchedule("warmup:10+", 0.1)
+	fmt.Println(err)
 	// Output:
 	// 0.0333
 	// 0.0667
@@ -132,6 +135,7 @@ func ExampleParseSchedule() {
 	// 0.0500
 	// 0.0500
 	// optimizers: schedule "cosine:0": cosine period T must be >= 1, got 0 (want constant, step:N:gamma, exp:gamma, cosine:T[:min] or warmup:W[:start]+<one of those>)
+	// optimizers: schedule "warmup:10+": nothing after "+" (a warm-up is followed by a schedule: warmup:W[:start]+S) (want constant, step:N:gamma, exp:gamma, cosine:T[:min] or warmup:W[:start]+<one of those>)
 }
 
 // FromFlags takes the options a user typed: a value given as zero is

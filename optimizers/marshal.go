@@ -3,6 +3,8 @@ package optimizers
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // saved is the JSON form of an Optimizer's state.
@@ -36,43 +38,97 @@ func (o *Optimizer) MarshalState() ([]byte, error) {
 	return b, nil
 }
 
+// MaxStateBytes bounds the JSON UnmarshalState reads: 1 GiB, about 40
+// million values. After Init the bound is tighter: what a state for those
+// parameters can take (stateBound).
+const MaxStateBytes = 1 << 30
+
 // UnmarshalState restores a state written by MarshalState by an optimizer
 // of the same name and options, so that the next Step continues the saved
 // run bit for bit. Init is optional: without it the parameters' names and
 // sizes are taken from the saved state; after it they must match. A state
 // that does not fit (other stages or slots, other sizes, a negative count)
 // is an error and leaves the optimizer as it was.
+//
+// Nothing is allocated from a size the state claims before the claim is
+// checked: the JSON is bounded (MaxStateBytes; after Init, the most a state
+// for those parameters can take), the parameters' sizes are compared with
+// Init's, and every slot's values with the sizes; errors name the stage,
+// slot and parameter and both sizes.
 func (o *Optimizer) UnmarshalState(b []byte) error {
+	limit := MaxStateBytes
+	if o.names != nil {
+		limit = min(limit, o.stateBound())
+	}
+	if len(b) > limit {
+		if o.names != nil {
+			return fmt.Errorf("optimizers: the saved state has %d bytes, more than the %d bytes a state for these parameters can take", len(b), limit)
+		}
+		return fmt.Errorf("optimizers: the saved state has %d bytes, more than %d (MaxStateBytes)", len(b), limit)
+	}
 	var s saved
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("optimizers: reading the optimizer state: %w", err)
 	}
 	if s.Optimizer != o.cfg.Name {
-		return fmt.Errorf("optimizers: the saved state is for optimizer %q, not %s", s.Optimizer, o.cfg.Name)
+		return fmt.Errorf("optimizers: the saved state is for optimizer %s, not %s", lex.Quote(s.Optimizer), o.cfg.Name)
 	}
-	shape := make(Params, len(s.Params))
-	for k, n := range s.Params {
-		if n < 0 {
-			return fmt.Errorf("optimizers: the saved state gives parameter %q a size of %d", k, n)
+	for _, k := range sortedKeys(s.Params) {
+		if n := s.Params[k]; n < 0 {
+			return fmt.Errorf("optimizers: the saved state gives parameter %s a size of %d", lex.Quote(k), n)
 		}
-		shape[k] = make([]float64, n)
 	}
 	if o.names != nil {
-		if err := sameShape(shape, o.initShape(), "the saved state's parameters"); err != nil {
+		if err := sameSizes(s.Params, o.sizeMap(), "the saved state's parameters"); err != nil {
 			return err
 		}
 	}
-	fresh, err := o.chain.Init(shape)
+	// The chain's layout (stages, slots, names) for these parameters, with
+	// no values: nothing here depends on the claimed sizes.
+	layout, err := o.chain.Init(emptyParams(s.Params))
 	if err != nil {
 		return err
 	}
-	if err := fresh.fits(s.State, ""); err != nil {
+	if err := layout.fits(s.State, s.Params, ""); err != nil {
 		return err
+	}
+	// The sizes are now Init's, or those of the slots just read: safe to
+	// allocate. Without slots, nothing of those sizes is needed.
+	fresh := layout
+	if layout.hasSlots() {
+		if fresh, err = o.chain.Init(zeroParams(s.Params)); err != nil {
+			return err
+		}
 	}
 	fresh.assign(s.State)
 	if last := fresh.Stages[len(fresh.Stages)-1].Count; s.Step != last {
 		return fmt.Errorf("optimizers: the saved state says step %d, its learning-rate stage %d", s.Step, last)
 	}
-	o.adopt(fresh, shape)
+	o.adopt(fresh, s.Params)
 	return nil
+}
+
+// stateBound is the most bytes a saved state for Init's parameters can
+// take, indented as deep as a model file nests it: 128 bytes per value (a
+// float64 takes at most 24 characters, the rest is room for indentation),
+// plus room for every name, slot and stage.
+func (o *Optimizer) stateBound() int {
+	names := 0
+	for _, k := range o.names {
+		names += len(k) + 256
+	}
+	var walk func(s State) int
+	walk = func(s State) int {
+		n := 1 << 10
+		for name, slot := range s.Slots {
+			for k, v := range slot {
+				n += len(name) + len(k) + 256 + 128*len(v)
+			}
+		}
+		for _, st := range s.Stages {
+			n += walk(st)
+		}
+		return n
+	}
+	return 64<<10 + names + walk(o.state)
 }

@@ -54,16 +54,16 @@ func (o *Optimizer) Init(params Params) error {
 	if err != nil {
 		return err
 	}
-	o.adopt(st, params)
+	o.adopt(st, sizesOf(params))
 	return nil
 }
 
-// adopt takes st as the state for parameters shaped like params.
-func (o *Optimizer) adopt(st State, params Params) {
-	o.state, o.names = st, sortedKeys(params)
+// adopt takes st as the state for parameters of these sizes.
+func (o *Optimizer) adopt(st State, sizes map[string]int) {
+	o.state, o.names = st, sortedKeys(sizes)
 	o.sizes = make([]int, len(o.names))
 	for i, k := range o.names {
-		o.sizes[i] = len(params[k])
+		o.sizes[i] = sizes[k]
 	}
 }
 
@@ -118,14 +118,14 @@ func (o *Optimizer) check(p Params, what string) error {
 	if !bad {
 		return nil
 	}
-	return sameShape(p, o.initShape(), fmt.Sprintf("Step: the %s do not match Init's", what))
+	return sameSizes(sizesOf(p), o.sizeMap(), fmt.Sprintf("Step: the %s do not match Init's", what))
 }
 
-// initShape is a zero-valued Params with Init's names and sizes.
-func (o *Optimizer) initShape() Params {
-	p := make(Params, len(o.names))
+// sizeMap returns Init's sizes by name.
+func (o *Optimizer) sizeMap() map[string]int {
+	m := make(map[string]int, len(o.names))
 	for i, k := range o.names {
-		p[k] = make([]float64, o.sizes[i])
+		m[k] = o.sizes[i]
 	}
-	return p
+	return m
 }

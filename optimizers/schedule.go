@@ -1,10 +1,12 @@
 package optimizers
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // Schedule is a learning-rate schedule: the rate for the 0-based step t
@@ -63,7 +65,9 @@ func Cosine(lr float64, T int, min float64) (Schedule, error) {
 		return nil, fmt.Errorf("optimizers: cosine minimum must be in [0, lr=%v], got %v", lr, min)
 	}
 	return func(t int) float64 {
-		return min + (lr-min)*(1+math.Cos(math.Pi*float64(t)/float64(T)))/2
+		// (1+cos)/2 first: (lr−min)·(1+cos) overflows for lr near
+		// MaxFloat64. Halving is exact, so the value is the same bits.
+		return min + (lr-min)*((1+math.Cos(math.Pi*float64(t)/float64(T)))/2)
 	}, nil
 }
 
@@ -121,6 +125,10 @@ func gammaRange(g float64) error {
 // ScheduleSpecs is the grammar ParseSchedule reads.
 const ScheduleSpecs = "constant, step:N:gamma, exp:gamma, cosine:T[:min] or warmup:W[:start]+<one of those>"
 
+// MaxScheduleSteps bounds the step counts a schedule spec may give (N, T,
+// W): 2^53, beyond which a float64 no longer counts every step.
+const MaxScheduleSteps = 1 << 53
+
 // ParseSchedule reads a schedule spec for the base learning rate lr:
 //
 //	constant               Constant(lr); "" is constant too
@@ -132,11 +140,19 @@ const ScheduleSpecs = "constant, step:N:gamma, exp:gamma, cosine:T[:min] or warm
 //	                       alone is warmup:W+constant
 //
 // e.g. "step:100:0.5", "exp:0.99", "cosine:1000:1e-4", "warmup:50+cosine:1000".
-// Errors quote the spec.
+// Step counts are decimal integers in [1, MaxScheduleSteps]; other numbers
+// are finite decimals ("0.5", "1e-4"; no hexadecimal, underscores, NaN or
+// Inf). Anything else is an error, nothing is read silently: an empty part,
+// a "+" with nothing after it, trailing characters, fields a schedule does
+// not take. Errors quote the spec (at most 40 bytes of it) and name the
+// part that is wrong and the allowed forms.
+//
+// Every schedule it returns gives a finite rate in [0, lr] at every step
+// t ≥ 0, so that no step count can turn the rate into NaN or Inf.
 func ParseSchedule(spec string, lr float64) (Schedule, error) {
 	s, err := parseSchedule(spec, lr)
 	if err != nil {
-		return nil, fmt.Errorf("optimizers: schedule %q: %s (want %s)", spec, strings.TrimPrefix(err.Error(), "optimizers: "), ScheduleSpecs)
+		return nil, fmt.Errorf("optimizers: schedule %s: %s (want %s)", lex.Quote(spec), strings.TrimPrefix(err.Error(), "optimizers: "), ScheduleSpecs)
 	}
 	return s, nil
 }
@@ -160,10 +176,12 @@ func parseSchedule(spec string, lr float64) (Schedule, error) {
 				return nil, err
 			}
 		}
-		if !ok {
+		switch {
+		case !ok:
 			rest = "constant"
-		}
-		if strings.HasPrefix(rest, "warmup") {
+		case rest == "":
+			return nil, fmt.Errorf(`nothing after "+" (a warm-up is followed by a schedule: warmup:W[:start]+S)`)
+		case strings.HasPrefix(rest, "warmup"):
 			return nil, fmt.Errorf("a warm-up cannot follow a warm-up")
 		}
 		then, err := parseSchedule(rest, lr)
@@ -176,6 +194,8 @@ func parseSchedule(spec string, lr float64) (Schedule, error) {
 	switch {
 	case spec == "" || spec == "constant":
 		return Constant(lr)
+	case f[0] == "constant":
+		return nil, fmt.Errorf("constant takes no fields")
 	case f[0] == "step" && len(f) == 3:
 		n, err := atoi("step interval N", f[1])
 		if err != nil {
@@ -209,21 +229,33 @@ func parseSchedule(spec string, lr float64) (Schedule, error) {
 	case f[0] == "step" || f[0] == "exp" || f[0] == "cosine":
 		return nil, fmt.Errorf("wrong number of fields for %s", f[0])
 	}
-	return nil, fmt.Errorf("unknown schedule %q", f[0])
+	return nil, fmt.Errorf("unknown schedule %s", lex.Quote(f[0]))
 }
 
+// atoi reads a step count: a decimal integer up to MaxScheduleSteps (the
+// constructors check the lower bound, so that 0 and negatives get their
+// messages).
 func atoi(what, s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("%s must be an integer, got %q", what, s)
+	n, err := lex.Int(s)
+	switch {
+	case errors.Is(err, lex.ErrRange) && strings.HasPrefix(s, "-"):
+		return 0, fmt.Errorf("%s must be >= 1, got %s", what, lex.Quote(s))
+	case errors.Is(err, lex.ErrRange), err == nil && n > MaxScheduleSteps:
+		return 0, fmt.Errorf("%s must be at most %d, got %s", what, MaxScheduleSteps, lex.Quote(s))
+	case err != nil:
+		return 0, fmt.Errorf("%s must be an integer, got %s", what, lex.Quote(s))
 	}
 	return n, nil
 }
 
+// atof reads a finite number in plain decimal notation.
 func atof(what, s string) (float64, error) {
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s must be a number, got %q", what, s)
+	v, err := lex.Float(s)
+	switch {
+	case errors.Is(err, lex.ErrNonFinite):
+		return 0, fmt.Errorf("%s must be a finite number, got %s", what, lex.Quote(s))
+	case err != nil:
+		return 0, fmt.Errorf("%s must be a number, got %s", what, lex.Quote(s))
 	}
 	return v, nil
 }

@@ -2,6 +2,8 @@ package optimizers_test
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/descent-ml/descent/optimizers"
@@ -94,9 +96,43 @@ func TestScheduleErrors(t *testing.T) {
 		{"cosine:10+exp:0.9", "only a warm-up, warmup:W[:start], may come before a +"},
 		{"warmup", "a warm-up is warmup:W[:start]"},
 		{"warmup:1:2:3+exp:0.9", "a warm-up is warmup:W[:start]"},
+		// Issue 8, item 16: nothing is accepted silently.
+		{"warmup:10+", `nothing after "+" (a warm-up is followed by a schedule: warmup:W[:start]+S)`},
+		{"warmup:10:0.5+", `nothing after "+" (a warm-up is followed by a schedule: warmup:W[:start]+S)`},
+		{"warmup:5++exp:0.9", "only a warm-up, warmup:W[:start], may come before a +"},
+		{"+exp:0.9", "only a warm-up, warmup:W[:start], may come before a +"},
+		{"constant:5", "constant takes no fields"},
+		{"constant+exp:0.9", "only a warm-up, warmup:W[:start], may come before a +"},
+		{"step::0.5", `step interval N must be an integer, got ""`},
+		{"step:10:", `gamma must be a number, got ""`},
+		{"step:1e3:0.5", `step interval N must be an integer, got "1e3"`},
+		{"step:1_000:0.5", `step interval N must be an integer, got "1_000"`},
+		{"step:0x10:0.5", `step interval N must be an integer, got "0x10"`},
+		{"step: 10:0.5", `step interval N must be an integer, got " 10"`},
+		{"step:-5:0.5", "step decay interval must be >= 1, got -5"},
+		{"step:99999999999999999999:0.5", `step interval N must be at most 9007199254740992, got "99999999999999999999"`},
+		{"cosine:9007199254740993", `cosine period T must be at most 9007199254740992, got "9007199254740993"`},
+		{"warmup:9223372036854775807+exp:0.9", `warm-up length W must be at most 9007199254740992, got "9223372036854775807"`},
+		{"exp:0x1p-1", `gamma must be a number, got "0x1p-1"`},
+		{"exp:0.9_9", `gamma must be a number, got "0.9_9"`},
+		{"exp:0.9 ", `gamma must be a number, got "0.9 "`},
+		{"exp:nan", `gamma must be a finite number, got "nan"`},
+		{"exp:Inf", `gamma must be a finite number, got "Inf"`},
+		{"exp:1e400", `gamma must be a finite number, got "1e400"`},
+		{"cosine:10:NaN", `cosine minimum must be a finite number, got "NaN"`},
+		{"warmup:5:infinity+exp:0.9", `warm-up start factor must be a finite number, got "infinity"`},
+		{"step:10:0.5x", `gamma must be a number, got "0.5x"`},
+		{"exp:0.9:", "wrong number of fields for exp"},
+		{"Exp:0.9", `unknown schedule "Exp"`},
+		{"step:-99999999999999999999:0.5", `step interval N must be >= 1, got "-99999999999999999999"`},
+		{strings.Repeat("x", 100), `unknown schedule "` + strings.Repeat("x", 40) + `…" (100 bytes)`},
 	} {
 		_, err := optimizers.ParseSchedule(c.spec, 0.1)
-		full := `optimizers: schedule "` + c.spec + `": ` + c.msg + want
+		quoted := `"` + c.spec + `"`
+		if len(c.spec) > 40 {
+			quoted = `"` + c.spec[:40] + `…" (` + strconv.Itoa(len(c.spec)) + ` bytes)`
+		}
+		full := `optimizers: schedule ` + quoted + `: ` + c.msg + want
 		if err == nil || err.Error() != full {
 			t.Errorf("ParseSchedule(%q) = %v\nwant %s", c.spec, err, full)
 		}
@@ -119,6 +155,29 @@ func TestScheduleErrors(t *testing.T) {
 	} {
 		if err := f(); err == nil {
 			t.Errorf("%s accepted a bad argument", name)
+		}
+	}
+}
+
+// TestScheduleFiniteAtAnyStep: every schedule the parser accepts gives a
+// finite rate in [0, lr] at any step, the largest ints included, for any
+// positive finite lr (issue 8, item 19).
+func TestScheduleFiniteAtAnyStep(t *testing.T) {
+	specs := []string{"constant", "step:1:0.5", "step:3:1e-300", "exp:0.5", "exp:1", "exp:4.9e-324",
+		"cosine:1", "cosine:7:0", "cosine:1000", "warmup:1", "warmup:1000:1e-9+cosine:10", "warmup:3+exp:0.1"}
+	lrs := []float64{math.SmallestNonzeroFloat64, 1e-300, 0.1, 1, 1e300, math.MaxFloat64}
+	steps := []int{0, 1, 2, 999, 1000, 1 << 31, 1 << 53, 1 << 62, math.MaxInt}
+	for _, spec := range specs {
+		for _, lr := range lrs {
+			s, err := optimizers.ParseSchedule(spec, lr)
+			if err != nil {
+				t.Fatalf("%s at lr %v: %v", spec, lr, err)
+			}
+			for _, step := range steps {
+				if v := s(step); !(v >= 0 && v <= lr) {
+					t.Errorf("%s at lr %v, step %d: rate %v, want a value in [0, lr]", spec, lr, step, v)
+				}
+			}
 		}
 	}
 }

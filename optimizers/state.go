@@ -3,6 +3,9 @@ package optimizers
 import (
 	"fmt"
 	"sort"
+	"strings"
+
+	"github.com/descent-ml/descent/internal/lex"
 )
 
 // State is the explicit state of a Transform, everything needed to resume
@@ -46,7 +49,7 @@ func (s State) slot(stage, name string) (Params, error) {
 func values(slot Params, stage, name, k string, n int) ([]float64, error) {
 	v, ok := slot[k]
 	if !ok || len(v) != n {
-		return nil, fmt.Errorf("optimizers: %s: slot %s has %d values for parameter %q, the update has %d (was Init called with these parameters?)", stage, name, len(v), k, n)
+		return nil, fmt.Errorf("optimizers: %s: slot %s has %d values for parameter %s, the update has %d (was Init called with these parameters?)", stage, name, len(v), lex.Quote(k), n)
 	}
 	return v, nil
 }
@@ -54,26 +57,74 @@ func values(slot Params, stage, name, k string, n int) ([]float64, error) {
 // sameShape reports an error unless a holds exactly the names of b, each
 // with as many values; what names the two sides in the message.
 func sameShape(a, b Params, what string) error {
+	return sameSizes(sizesOf(a), sizesOf(b), what)
+}
+
+// sameSizes reports an error unless a holds exactly the names of b, each
+// with the same size; what names the two sides in the message.
+func sameSizes(a, b map[string]int, what string) error {
 	for _, k := range sortedKeys(b) {
-		if len(a[k]) != len(b[k]) {
-			if _, ok := a[k]; !ok {
-				return fmt.Errorf("optimizers: %s has no parameter %q", what, k)
-			}
-			return fmt.Errorf("optimizers: %s: parameter %q has %d values, want %d", what, k, len(a[k]), len(b[k]))
+		if n, ok := a[k]; !ok {
+			return fmt.Errorf("optimizers: %s has no parameter %s", what, lex.Quote(k))
+		} else if n != b[k] {
+			return fmt.Errorf("optimizers: %s: parameter %s has %d values, want %d", what, lex.Quote(k), n, b[k])
 		}
 	}
 	for _, k := range sortedKeys(a) {
 		if _, ok := b[k]; !ok {
-			return fmt.Errorf("optimizers: %s has an unknown parameter %q", what, k)
+			return fmt.Errorf("optimizers: %s has an unknown parameter %s", what, lex.Quote(k))
 		}
 	}
 	return nil
 }
 
-// fits reports whether saved has the structure of s (the same stages,
-// slots, parameter names and sizes) and non-negative counts. path names the
-// stage in the message. (Values are finite: JSON has no NaN or Inf.)
-func (s State) fits(saved State, path string) error {
+// sizesOf returns the sizes of p's values by name.
+func sizesOf(p Params) map[string]int {
+	m := make(map[string]int, len(p))
+	for k, v := range p {
+		m[k] = len(v)
+	}
+	return m
+}
+
+// emptyParams has the names of sizes, each with no values.
+func emptyParams(sizes map[string]int) Params {
+	p := make(Params, len(sizes))
+	for k := range sizes {
+		p[k] = []float64{}
+	}
+	return p
+}
+
+// zeroParams has the names and sizes of sizes, zero-valued. The caller has
+// checked the sizes.
+func zeroParams(sizes map[string]int) Params {
+	p := make(Params, len(sizes))
+	for k, n := range sizes {
+		p[k] = make([]float64, n)
+	}
+	return p
+}
+
+// hasSlots reports whether s or any of its stages has a slot.
+func (s State) hasSlots() bool {
+	if len(s.Slots) > 0 {
+		return true
+	}
+	for _, st := range s.Stages {
+		if st.hasSlots() {
+			return true
+		}
+	}
+	return false
+}
+
+// fits reports whether saved has the layout of s (the same stages, slots
+// and parameter names), every slot holds sizes[k] values for parameter k,
+// and the counts are non-negative. s's own values are not looked at, so s
+// may be a layout built for empty parameters. path names the stage in the
+// message. (Values are finite: JSON has no NaN or Inf.)
+func (s State) fits(saved State, sizes map[string]int, path string) error {
 	if saved.Count < 0 {
 		return fmt.Errorf("optimizers: saved state%s: count %d is negative", path, saved.Count)
 	}
@@ -81,23 +132,40 @@ func (s State) fits(saved State, path string) error {
 		return fmt.Errorf("optimizers: saved state%s has %d stages, this optimizer has %d (were its options changed?)", path, len(saved.Stages), len(s.Stages))
 	}
 	if len(saved.Slots) != len(s.Slots) {
-		return fmt.Errorf("optimizers: saved state%s has slots %v, this optimizer has %v (were its options changed?)", path, sortedKeys(saved.Slots), sortedKeys(s.Slots))
+		return fmt.Errorf("optimizers: saved state%s has slots %v, this optimizer has %v (were its options changed?)", path, quoteAll(sortedKeys(saved.Slots)), sortedKeys(s.Slots))
 	}
 	for _, name := range sortedKeys(s.Slots) {
 		got, ok := saved.Slots[name]
 		if !ok {
 			return fmt.Errorf("optimizers: saved state%s has no slot %s", path, name)
 		}
-		if err := sameShape(got, s.Slots[name], fmt.Sprintf("saved state%s slot %s", path, name)); err != nil {
+		want := make(map[string]int, len(s.Slots[name]))
+		for k := range s.Slots[name] { // the layout's names, the claimed sizes
+			want[k] = sizes[k]
+		}
+		if err := sameSizes(sizesOf(got), want, fmt.Sprintf("saved state%s slot %s", path, name)); err != nil {
 			return err
 		}
 	}
 	for i := range s.Stages {
-		if err := s.Stages[i].fits(saved.Stages[i], fmt.Sprintf("%s stage %d", path, i)); err != nil {
+		if err := s.Stages[i].fits(saved.Stages[i], sizes, fmt.Sprintf("%s stage %d", path, i)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// quoteAll lists names for a message: each cut to lex.QuoteMax bytes, at
+// most ten of them, then the count.
+func quoteAll(names []string) string {
+	shown := make([]string, 0, min(len(names), 10))
+	for _, n := range names[:min(len(names), 10)] {
+		shown = append(shown, lex.Name(n))
+	}
+	if len(names) > 10 {
+		shown = append(shown, fmt.Sprintf("… (%d in all)", len(names)))
+	}
+	return "[" + strings.Join(shown, " ") + "]"
 }
 
 // assign copies saved, which fits s, into s's own slices, so that a

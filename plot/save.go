@@ -1,13 +1,13 @@
 package plot
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/descent-ml/descent/internal/atomicfile"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -29,9 +29,11 @@ type canvas interface {
 // the extension (case-insensitive); any other extension is an error that
 // names it and the allowed ones.
 //
-// The file is written atomically: the picture is rendered in memory, written
-// to a temporary file in the same directory, synced, and renamed over path,
-// so a reader never sees a half-written picture and a failure leaves any
+// The file is written atomically: the picture is rendered in memory, then
+// written to a temporary file in the target's directory, synced, and renamed
+// over path (internal/atomicfile: a symbolic link's target is replaced, an
+// existing file keeps its mode, a device or FIFO is written directly), so a
+// reader never sees a half-written picture and a failure leaves any
 // earlier file intact. Errors name the path. A panic inside gonum/plot is
 // returned as an error.
 func Save(p *plot.Plot, path string, w, h vg.Length) error {
@@ -97,47 +99,17 @@ func (c svgCanvas) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// writeAtomic writes src to a temporary file beside path, syncs it, and
-// renames it to path. On failure the temporary file is removed.
-func writeAtomic(path string, src io.WriterTo) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+// writeAtomic writes src to path by internal/atomicfile's rules: through a
+// synced temporary file renamed over the path (a symbolic link's target is
+// replaced, an existing file keeps its mode), or directly to a device, a
+// FIFO or "-". On failure any earlier file is left intact.
+func writeAtomic(path string, src io.WriterTo) error {
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := src.WriteTo(w)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("plot: save %q: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if _, err = src.WriteTo(bw); err != nil {
-		return fmt.Errorf("plot: save %q: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("plot: save %q: %w", path, err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("plot: save %q: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("plot: save %q: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("plot: save %q: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("plot: save %q: %w", path, err)
-	}
-	// Make the rename durable; a directory that cannot be synced is not an error.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -137,7 +137,7 @@ func assertNoTempFiles(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	for _, e := range ents {
-		if strings.Contains(e.Name(), ".tmp-") {
+		if strings.Contains(e.Name(), "tmp-") { // ".tmp-" and atomicfile's ".descent-tmp-"
 			t.Errorf("temporary file left behind: %s", e.Name())
 		}
 	}

@@ -168,6 +168,8 @@ func (b *browser) query() url.Values {
 func (b *browser) clickPlot(id string, fx, fy float64) {
 	b.t.Helper()
 	var r struct{ X, Y, W, H float64 }
+	// Plotly draws asynchronously: wait for the drawing area to exist.
+	b.wait("plot "+id+" drawn", fmt.Sprintf(`document.querySelector('#%s .nsewdrag') !== null`, id))
 	b.eval(fmt.Sprintf(`(() => { const r = document.querySelector('#%s .nsewdrag').getBoundingClientRect(); return {X: r.left, Y: r.top, W: r.width, H: r.height}; })()`, id), &r)
 	if r.W == 0 {
 		b.t.Fatalf("plot %s has no drawing area", id)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,7 +65,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"epochs", []string{"--epochs", "0"}, "--epochs must be in [1, 1125899906842624], got 0"},
 		{"batch size", []string{"--batch-size", "-1"}, "--batch-size must be >= 0, got -1"},
 		{"val split", []string{"--val-split", "1"}, "--val-split must be in [0,1), got 1"},
-		{"patience without val", []string{"--patience", "3"}, "--patience must be used with --val-split, got 3"},
+		{"patience without val", []string{"--patience", "3"}, "--patience must be used with --val-split or a validation set, got 3"},
 		{"tol", []string{"--tol", "-1"}, "--tol must be a finite number >= 0, got -1"},
 		{"delta", []string{"--delta", "0"}, "--delta must be a finite number > 0, got 0"},
 		{"lr", []string{"--lr", "-0.1"}, "optimizers: lr must be > 0, got -0.1"},
@@ -228,4 +229,79 @@ func TestInterruptWritesCheckpoint(t *testing.T) {
 	assert.Contains(t, string(b), `"optimizer": {`)
 	_, _, err = runCLI(t, "train", "--dataset", "multi", "--optimizer", "adam", "--epochs", "50", "--init", ckpt, "--quiet")
 	assert.NoError(t, err)
+}
+
+// TestPlotOfAFlatCurveEnds is the issue's reproduction of a plot that spun
+// forever: a resumed run whose loss curve spans a few ulps.
+func TestPlotOfAFlatCurveEnds(t *testing.T) {
+	dir := t.TempDir()
+	c, d := filepath.Join(dir, "c.json"), filepath.Join(dir, "d.png")
+	_, _, err := runCLI(t, "train", "--dataset", "diabetes", "--standardize", "--lr", "0.05", "--epochs", "20000", "--out", c, "--quiet")
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := runCLI(t, "train", "--dataset", "diabetes", "--standardize", "--lr", "0.05", "--init", c, "--epochs", "20002", "--plot", d, "--quiet")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the plot of a curve a few ulps tall did not finish")
+	}
+	st, err := os.Stat(d)
+	require.NoError(t, err)
+	assert.Greater(t, st.Size(), int64(1000))
+}
+
+// TestOutputsFollowLinksAndDevices: --out through a symlink replaces the
+// link's target and keeps the link; --trace to a device writes it
+// directly; a bad output path fails before any training.
+func TestOutputsFollowLinksAndDevices(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "model.json")
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o640))
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink("model.json", link))
+	_, _, err := runCLI(t, "train", "--dataset", "line", "--epochs", "3", "--out", link, "--trace", "/dev/null", "--quiet")
+	require.NoError(t, err)
+	fi, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeSymlink, "the link is still a link")
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"descent-model"`)
+	st, err := os.Stat(target)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), st.Mode().Perm(), "the target keeps its mode")
+	fi, err = os.Stat("/dev/null")
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeDevice, "/dev/null is still a device")
+
+	start := time.Now()
+	_, _, err = runCLI(t, "train", "--dataset", "linear-300", "--epochs", "100000000", "--out", filepath.Join(dir, "nope", "x.json"), "--quiet")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--out "+filepath.Join(dir, "nope", "x.json")+": directory "+filepath.Join(dir, "nope")+" does not exist")
+	_, _, err = runCLI(t, "train", "--dataset", "line", "--plot", filepath.Join(dir, "loss.pdf"))
+	assert.ErrorContains(t, err, "the picture must be .png or .svg")
+	assert.Less(t, time.Since(start), 5*time.Second, "checked before training")
+}
+
+// TestInitFromATorchStateDict fine-tunes a network PyTorch trained: the
+// safetensors state_dict holds weights only, --model gives the
+// architecture, and a mismatch names the tensor.
+func TestInitFromATorchStateDict(t *testing.T) {
+	sd := "../../modelfile/testdata/torch/cnn_f64.safetensors"
+	arch := "conv2d(4,3,padding=1) batchnorm2d relu maxpool2d(2) flatten linear(16) gelu linear(10)"
+	out := filepath.Join(t.TempDir(), "tuned.safetensors")
+	stdout, _, err := runCLI(t, "train", "--dataset", "digits", "--init", sd, "--model", arch, "--optimizer", "adam", "--lr", "0.01",
+		"--batch-size", "64", "--epochs", "2", "--standardize", "--out", out, "--quiet")
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "accuracy:")
+	_, _, err = runCLI(t, "predict", "--model", out, "--dataset", "digits", "--evaluate")
+	require.NoError(t, err)
+	_, _, err = runCLI(t, "train", "--dataset", "digits", "--init", sd, "--quiet")
+	assert.ErrorContains(t, err, "holds weights only (a state_dict): give the architecture with --model")
+	_, _, err = runCLI(t, "train", "--dataset", "digits", "--init", sd, "--model", "conv2d(4,3,padding=1) relu maxpool2d(2) flatten linear(16) gelu linear(10)", "--quiet")
+	assert.ErrorContains(t, err, "1.num_batches_tracked")
 }

@@ -23,8 +23,8 @@ column names, row count, checksum) and then the values, row after row, in float6
 (default) or float32 (--float32, half the size; values are rounded to float32).
 Every column is kept, in file order, so any column can be the target later.
 train, predict and --stream read row files wherever they read CSV.`,
-		Example: `  descent convert --data big.csv --out big.rows
-  descent train --data big.rows --stream --standardize --batch-size 256 --epochs 3`,
+		Example: `  descent convert --data docs/data/houses.csv --out houses.rows
+  descent train --data houses.rows --stream --standardize --batch-size 32 --epochs 200`,
 		Args: cobra.NoArgs,
 	}
 	fs := cmd.Flags()

@@ -69,6 +69,7 @@ type loopFlags struct {
 	cfg                   train.Config
 	standardize, stdY     bool
 	valSplit              float64
+	valData, valDataset   string
 	inputShape            string
 	// comm is the data-parallel world train joined (nil: one process).
 	comm dist.Comm
@@ -95,6 +96,8 @@ func addLoopFlags(fs *pflag.FlagSet) *loopFlags {
 	fs.BoolVar(&l.standardize, "standardize", false, "z-score the features (population std); stored in the model file")
 	fs.BoolVar(&l.stdY, "standardize-target", false, "z-score a regression target; predictions and metrics stay in its units")
 	fs.Float64Var(&l.valSplit, "val-split", 0, "fraction of rows held out for validation, in [0,1)")
+	fs.StringVar(&l.valData, "val-data", "", "a CSV file to validate on instead of a split (same columns)")
+	fs.StringVar(&l.valDataset, "val-dataset", "", "a dataset to validate on instead of a split, e.g. fashion-mnist:test")
 	fs.IntVar(&l.cfg.Patience, "patience", 0, "stop when the validation loss has not improved for N epochs (needs --val-split)")
 	fs.StringVar(&l.inputShape, "input-shape", "", "reshape each row, e.g. 1,8,8 for 64 pixels as a one-channel image")
 	return l
@@ -113,8 +116,10 @@ func (l *loopFlags) job(cmd *cobra.Command, o *optFlags) (*job.Job, error) {
 		return nil, flagErr("val-split", "in [0,1)", l.valSplit)
 	case l.cfg.Patience < 0:
 		return nil, flagErr("patience", ">= 0", l.cfg.Patience)
-	case l.cfg.Patience > 0 && l.valSplit == 0:
-		return nil, flagErr("patience", "used with --val-split", l.cfg.Patience)
+	case l.cfg.Patience > 0 && l.valSplit == 0 && l.valData == "" && l.valDataset == "":
+		return nil, flagErr("patience", "used with --val-split or a validation set", l.cfg.Patience)
+	case l.valSplit != 0 && (l.valData != "" || l.valDataset != ""):
+		return nil, fmt.Errorf("give --val-split or a validation set (--val-data, --val-dataset), not both")
 	case !finiteNonNeg(l.cfg.Tol):
 		return nil, flagErr("tol", "a finite number >= 0", l.cfg.Tol)
 	case !finiteNonNeg(l.cfg.GradTol):
@@ -161,6 +166,11 @@ func (l *loopFlags) job(cmd *cobra.Command, o *optFlags) (*job.Job, error) {
 	if l.cfg.BatchSize > rows {
 		return nil, flagErr("batch-size", "<= the "+strconv.Itoa(rows)+" rows of "+ds.Name, l.cfg.BatchSize)
 	}
+	if l.valData != "" || l.valDataset != "" {
+		if jb.ValData, err = loadData(cmd, l.valData, l.valDataset, data.CSVOptions{Target: ds.Target}); err != nil {
+			return nil, err
+		}
+	}
 	jb.Data, jb.Shard = ds, shard
 	return jb, nil
 }
@@ -196,7 +206,7 @@ func loadData(cmd *cobra.Command, path, name string, opt data.CSVOptions) (*data
 	case path != "" && data.IsRowFile(path):
 		return data.ReadRowFile(path, opt)
 	case path != "":
-		return data.ReadCSV(path, opt)
+		return data.ReadCSVContext(cmd.Context(), path, opt)
 	case name != "":
 		return data.Open(name)
 	}

@@ -23,11 +23,14 @@ func main() {
 	err := newRoot().ExecuteContext(ctx)
 	quiet := leaveWorld(err) // a data-parallel run: see mpi.go
 	if err != nil {
-		if errors.Is(err, errInterrupted) || (ctx.Err() != nil && errors.Is(err, context.Canceled)) {
-			os.Exit(130)
+		if errors.Is(err, errInterrupted) {
+			os.Exit(130) // the checkpoint message is out already
 		}
 		if !quiet {
 			fmt.Fprintf(os.Stderr, "descent: %v\n", err)
+		}
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			os.Exit(130)
 		}
 		os.Exit(1)
 	}

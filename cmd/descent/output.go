@@ -3,12 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/descent-ml/descent/modelfile"
+	"github.com/descent-ml/descent/internal/atomicfile"
 )
 
 // checkOutputs checks every output path before any work is done: its
@@ -35,27 +34,10 @@ func checkOutputs(paths map[string]string, plotPath string) error {
 	return nil
 }
 
-// checkWritable checks that path's directory exists and takes a new file.
-func checkWritable(path string) error {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("is a directory")
-	}
-	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("directory %s does not exist", dir)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("%s is not a directory", dir)
-	}
-	f, err := os.CreateTemp(dir, ".descent-probe-*")
-	if err != nil {
-		return fmt.Errorf("directory %s is not writable", dir)
-	}
-	f.Close()
-	os.Remove(f.Name())
-	return nil
-}
+// checkWritable checks that path can be written: its directory exists
+// and takes a new file (a symlink's target's directory), or it is a device
+// or FIFO.
+func checkWritable(path string) error { return atomicfile.Check(path) }
 
 // checkPlotPath refuses a plot path without a known picture extension.
 func checkPlotPath(path string) error {
@@ -75,5 +57,8 @@ func writeOutput(path string, w io.Writer, b []byte) error {
 		_, err := w.Write(b)
 		return err
 	}
-	return modelfile.WriteFile(path, b)
+	if err := atomicfile.WriteFile(path, b); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }

@@ -15,14 +15,19 @@ import (
 func newPredict() *cobra.Command {
 	var (
 		modelPath, dataPath, dataset, out string
+		arch, inputShape, target          string
+		classes                           int
 		evaluate, asJSON, confusion       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "predict --model FILE (--data FILE | --dataset NAME) [--out FILE]",
 		Short: "Predict with a saved model, applying its standardization; score it when the data has the target",
 		Example: `  descent train --dataset salary --standardize --standardize-target --out salary.json
-  descent predict --model salary.json --data new_hires.csv
-  descent predict --model iris.json --dataset iris --confusion`,
+  descent predict --model salary.json --data docs/data/new_hires.csv
+  descent train --dataset iris --standardize --optimizer adam --lr 0.05 --epochs 200 --out iris.json
+  descent predict --model iris.json --dataset iris --confusion
+  # a state_dict saved by PyTorch (safetensors.torch.save_file), the architecture from --arch:
+  descent predict --model modelfile/testdata/torch/cnn_f64.safetensors --arch 'conv2d(4,3,padding=1) batchnorm2d relu maxpool2d(2) flatten linear(16) gelu linear(10)' --input-shape 1,8,8 --classes 10 --target digit --dataset digits`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" {
@@ -38,6 +43,38 @@ func newPredict() *cobra.Command {
 			ds, err := loadData(cmd, dataPath, dataset, data.CSVOptions{NoTarget: true})
 			if err != nil {
 				return err
+			}
+			if f.Bare() {
+				// A PyTorch state_dict: the flags say what the file cannot.
+				if arch == "" {
+					return fmt.Errorf("%s holds weights only (a state_dict): give the architecture with --arch, such as 'linear(16) relu linear(3)'", modelPath)
+				}
+				if classes < 0 || classes == 1 || classes > 1<<16 {
+					return flagErr("classes", "0 (a regression) or 2..65536", classes)
+				}
+				features := ds.Features
+				if target != "" {
+					features = nil
+					for _, c := range ds.Features {
+						if c != target {
+							features = append(features, c)
+						}
+					}
+				}
+				shape, err := parseShape(inputShape)
+				if err != nil {
+					return err
+				}
+				if shape == nil {
+					shape = []int{len(features)}
+				}
+				outputs := max(classes, 1)
+				f.Target = target
+				if err := f.Describe(arch, shape, features, outputs, classes); err != nil {
+					return err
+				}
+			} else if arch != "" {
+				return fmt.Errorf("--arch is for a bare state_dict; %s describes its own model (%s)", modelPath, f.Model.Spec)
 			}
 			p, err := modelfile.Predict(f, ds)
 			if err != nil {
@@ -57,16 +94,20 @@ func newPredict() *cobra.Command {
 				return err
 			}
 			// With the target among the columns, score the prediction.
-			col := slices.Index(ds.Features, f.Target)
-			if col < 0 {
+			var y []float64
+			if col := slices.Index(ds.Features, f.Target); col >= 0 {
+				y = make([]float64, ds.N)
+				for i := range y {
+					y[i] = ds.X[i*ds.D+col]
+				}
+			} else if ds.Target == f.Target && f.Target != "" && len(ds.Y) == ds.N {
+				y = ds.Y // a built-in dataset keeps its target apart
+			}
+			if y == nil {
 				if evaluate || confusion {
 					return fmt.Errorf("--evaluate needs the target column %q in the data (columns: %s)", f.Target, listCols(ds.Features))
 				}
 				return nil
-			}
-			y := make([]float64, ds.N)
-			for i := range y {
-				y[i] = ds.X[i*ds.D+col]
 			}
 			ev, err := p.Evaluate(y)
 			if err != nil {
@@ -95,6 +136,10 @@ func newPredict() *cobra.Command {
 	fs.BoolVar(&evaluate, "evaluate", false, "print only the scores: accuracy, or R², RMSE and MAE in the target's units")
 	fs.BoolVar(&confusion, "confusion", false, "print the confusion matrix of a classifier")
 	fs.BoolVar(&asJSON, "json", false, "print the scores as JSON")
+	fs.StringVar(&arch, "arch", "", "for a PyTorch state_dict (.safetensors without Descent's metadata): the layers, as in --model")
+	fs.StringVar(&inputShape, "input-shape", "", "for a state_dict: the shape of one input row, e.g. 1,28,28")
+	fs.IntVar(&classes, "classes", 0, "for a state_dict: the number of classes of a classifier (0: a regression)")
+	fs.StringVar(&target, "target", "", "for a state_dict: the target column, left out of the inputs and used to score")
 	return cmd
 }
 

@@ -354,6 +354,11 @@ func parseRange(flag, v string) ([2]float64, error) {
 	if err1 != nil || err2 != nil || !(lo < hi) {
 		return [2]float64{}, bad
 	}
+	// The picture needs a width it can divide: at least 1e-9 of the
+	// values' size (a range of a few ulps cannot be drawn).
+	if w := hi/2 - lo/2; !(w > 0.5e-9*math.Max(math.Abs(lo), math.Abs(hi))) || w < 1e-280 || math.IsInf(w, 0) {
+		return [2]float64{}, flagErr(flag, "two numbers a < b at least 1e-9 of their size apart", strconv.Quote(v))
+	}
 	return [2]float64{lo, hi}, nil
 }
 

@@ -1,15 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/descent-ml/descent/internal/atomicfile"
 	"github.com/descent-ml/descent/job"
 	"github.com/descent-ml/descent/modelfile"
 	"github.com/descent-ml/descent/optimizers"
@@ -29,7 +30,7 @@ func newTrain() *cobra.Command {
 		Example: `  descent train --dataset salary --standardize --standardize-target --lr 0.1 --epochs 200
   descent train --dataset iris --optimizer adam --lr 0.05 --epochs 200 --standardize --val-split 0.2 --confusion
   descent train --dataset digits --model 'conv2d(16,3,padding=1) relu maxpool2d(2) flatten linear(10)' --optimizer adam --lr 0.01 --batch-size 64 --epochs 10
-  descent train --data houses.csv --target price --standardize --standardize-target --optimizer adam --lr 0.05 --epochs 500 --out model.json --plot loss.png`,
+  descent train --data docs/data/houses.csv --target price --standardize --standardize-target --optimizer adam --lr 0.05 --epochs 500 --out model.json --plot loss.png`,
 		Args: cobra.NoArgs,
 	}
 	l := addLoopFlags(cmd.Flags())
@@ -96,12 +97,6 @@ func newTrain() *cobra.Command {
 			table.Limit = showTrace
 			hooks = append(hooks, table)
 		}
-		var traceBuf bytes.Buffer
-		var csvTrace *train.CSVTrace
-		if tracePath != "" {
-			csvTrace = train.NewCSVTrace(&traceBuf, prep.Engine.Spec().Params)
-			hooks = append(hooks, csvTrace)
-		}
 		var bar *train.Progress
 		if !quiet && !asJSON && term.IsTerminal(int(os.Stderr.Fd())) {
 			start := 0
@@ -111,7 +106,22 @@ func newTrain() *cobra.Command {
 			bar = train.NewProgress(os.Stderr, start, jb.Loop.Epochs)
 			hooks = append(hooks, bar)
 		}
-		res, err := prep.Run(cmd.Context(), hooks...)
+		var res *job.Outcome
+		if tracePath != "" {
+			// The trace streams into its file (a temporary one, renamed
+			// into place when the run ends), so a long run's trace takes no
+			// memory; a failed run leaves no partial trace.
+			err = atomicfile.Write(tracePath, func(w io.Writer) error {
+				ct := train.NewCSVTrace(w, prep.Engine.Spec().Params)
+				var err error
+				if res, err = prep.Run(cmd.Context(), append(hooks, ct)...); err != nil {
+					return err
+				}
+				return ct.Flush()
+			})
+		} else {
+			res, err = prep.Run(cmd.Context(), hooks...)
+		}
 		if bar != nil {
 			bar.Finish()
 		}
@@ -137,14 +147,6 @@ func newTrain() *cobra.Command {
 				return res.FileErr
 			}
 			if err := res.File.Save(out); err != nil {
-				return err
-			}
-		}
-		if csvTrace != nil {
-			if err := csvTrace.Flush(); err != nil {
-				return err
-			}
-			if err := writeOutput(tracePath, stdout, traceBuf.Bytes()); err != nil {
 				return err
 			}
 		}

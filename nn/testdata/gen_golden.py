@@ -198,6 +198,11 @@ NETS = [
      lambda: nn.Sequential(nn.Linear(D, 8, bias=False), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, K))),
     ("batchnorm-bias-sgd", "linear(8) batchnorm1d relu linear(3)", "float",
      lambda: nn.Sequential(nn.Linear(D, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, K))),
+    ("conv-pool-linear", "conv2d(4,3,padding=1) relu maxpool2d(2) flatten linear(3)", "image",
+     lambda: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 3 * 3, K))),
+    ("conv-batchnorm", "conv2d(4,3,padding=1,bias=false) batchnorm2d relu avgpool2d(2) flatten linear(3)", "image",
+     lambda: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.AvgPool2d(2),
+                           nn.Flatten(), nn.Linear(4 * 3 * 3, K))),
 ]
 
 O = torch.optim
@@ -230,6 +235,7 @@ gdata = torch.Generator().manual_seed(20261201)
 DATA = {
     "float": torch.randn(N, D, generator=gdata),
     "ids": torch.randint(0, V, (N, L), generator=gdata),
+    "image": torch.randn(N, 1, 6, 6, generator=gdata),
 }
 LABELS = torch.randint(0, K, (N,), generator=gdata)
 
