@@ -75,6 +75,12 @@ type Job struct {
 	Engine graph.Options
 	// Hooks observe the run.
 	Hooks []train.Hook
+	// Shard makes the job one process of a data-parallel run, Data being
+	// this process's rows (see Shard); nil runs on one process.
+	Shard *Shard
+	// Stream trains from a file read in passes instead of Data (see
+	// Stream); nil trains on Data in memory.
+	Stream *Stream
 }
 
 // Prepared is a Job after its data, model and optimizer are set up and
@@ -103,13 +109,17 @@ type Prepared struct {
 	Resumed bool
 
 	job     Job
-	archErr error // why a user's module cannot be saved, if it cannot
+	archErr error     // why a user's module cannot be saved, if it cannot
+	stream  *streamed // the open file of a streamed job
 }
 
 // Prepare validates the job and builds its engine and optimizer. The
 // optimizer is validated first, so a bad option is reported before any
 // data is touched.
 func (j *Job) Prepare() (*Prepared, error) {
+	if j.Stream != nil {
+		return j.prepareStream()
+	}
 	if j.Data == nil {
 		return nil, fmt.Errorf("job: the job has no data")
 	}
@@ -121,6 +131,11 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	ds := j.Data
+	if j.Shard != nil {
+		if err := j.Shard.check(ds.N); err != nil {
+			return nil, err
+		}
+	}
 	if f := j.Init; f != nil && f.Bare() && j.Model == "" && j.Module == nil {
 		return nil, fmt.Errorf("job: the initial file holds weights only (a state_dict): give the architecture with --model, as in 'linear(16) relu linear(3)'")
 	}
@@ -142,14 +157,17 @@ func (j *Job) Prepare() (*Prepared, error) {
 		}
 		spec = j.Init.Model.Spec
 	}
-	choice, err := ChooseLoss(ds, spec, j.Module, j.Loss)
+	lab := j.labels(ds)
+	var choice LossChoice
 	if j.Init != nil && j.Loss == "" && j.Init.Model.Loss != "" {
 		choice = LossChoice{Loss: j.Init.Model.Loss, Model: spec, Reason: "the model file's loss"}
 		if info, e := ops.LossInfo(choice.Loss); e == nil && info.Classes != "" {
-			choice.Classes, err = ds.Classes()
+			choice.Classes, err = lab.classes()
 		} else {
 			err = e
 		}
+	} else {
+		choice, err = chooseLoss(lab, spec, j.Module, j.Loss)
 	}
 	if err != nil {
 		return nil, err
@@ -169,6 +187,10 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	var tr, va = ds, (*data.Dataset)(nil)
+	var trAt, vaAt data.Part
+	if s := j.Shard; s != nil {
+		trAt = s.part()
+	}
 	switch {
 	case j.ValData != nil && j.ValSplit != 0:
 		return nil, fmt.Errorf("job: give a validation split or a validation set, not both")
@@ -189,8 +211,13 @@ func (j *Job) Prepare() (*Prepared, error) {
 				return nil, fmt.Errorf("job: the validation set has labels up to %d, the training set only up to %d", k-1, choice.Classes-1)
 			}
 		}
+		if s := j.Shard; s != nil { // each rank validates on its share
+			var vs *Shard
+			va, vs = ShardOf(va, s.Comm)
+			vaAt = vs.part()
+		}
 	case j.ValSplit != 0:
-		if tr, va, err = data.Split(ds, j.ValSplit, int64(j.Loop.Seed)); err != nil {
+		if tr, va, trAt, vaAt, err = j.split(ds); err != nil {
 			return nil, err
 		}
 	}
@@ -199,40 +226,23 @@ func (j *Job) Prepare() (*Prepared, error) {
 	if err := p.standardize(j, tr, va, info.Classes == ""); err != nil {
 		return nil, err
 	}
-	m := j.Module
-	if m == nil {
-		if m, err = models.Parse(spec, ds.D, outputs, j.Activation, j.Loop.Seed); err != nil {
-			return nil, err
-		}
-		if j.Init != nil && j.Init.Model.Module != "" {
-			if m, err = j.Init.Model.Model(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	p.Arch, p.archErr = modelfile.ArchOf(spec, m)
-	dtype := "float64"
-	prob := models.Problem{Model: m, Loss: choice.Loss, Delta: j.Delta, Input: shape, Target: []int{outputs}, Seed: j.Loop.Seed}
-	if j.Float32 {
-		prob.Dtype, dtype = tensor.Float32, "float32"
-	}
-	p.Arch.Features, p.Arch.Outputs, p.Arch.Activation, p.Arch.Seed = ds.D, outputs, activationOf(m), j.Loop.Seed
-	p.Arch.Loss, p.Arch.Delta, p.Arch.Dtype = choice.Loss, j.Delta, dtype
-	if p.Engine, err = prob.Engine(j.Engine); err != nil {
+	if err := p.build(j, spec, ds.D, outputs, shape, choice); err != nil {
 		return nil, err
-	}
-	if k := p.Engine.Outputs(); k != outputs {
-		return nil, fmt.Errorf("job: the model's last layer gives %d outputs per row, but %s needs %d%s", k, choice.Loss, outputs, outputHint(choice, outputs))
 	}
 	if p.Train, err = encode(tr, info.Classes, outputs); err != nil {
 		return nil, err
 	}
+	place(&p.Train, trAt)
 	if va != nil {
 		v, err := encode(va, info.Classes, outputs)
 		if err != nil {
 			return nil, err
 		}
+		place(&v, vaAt)
 		p.Val = &v
+	}
+	if s := j.Shard; s != nil {
+		p.Loop.Comm = s.Comm
 	}
 	if p.TargetStats != nil {
 		scaleTargets(&p.Train, p.TargetStats)
@@ -247,6 +257,38 @@ func (j *Job) Prepare() (*Prepared, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// build makes the model and its engine: d features a row (of shape) in,
+// outputs out.
+func (p *Prepared) build(j *Job, spec string, d, outputs int, shape []int, choice LossChoice) error {
+	var err error
+	m := j.Module
+	if m == nil {
+		if m, err = models.Parse(spec, d, outputs, j.Activation, j.Loop.Seed); err != nil {
+			return err
+		}
+		if j.Init != nil && j.Init.Model.Module != "" {
+			if m, err = j.Init.Model.Model(); err != nil {
+				return err
+			}
+		}
+	}
+	p.Arch, p.archErr = modelfile.ArchOf(spec, m)
+	dtype := "float64"
+	prob := models.Problem{Model: m, Loss: choice.Loss, Delta: j.Delta, Input: shape, Target: []int{outputs}, Seed: j.Loop.Seed}
+	if j.Float32 {
+		prob.Dtype, dtype = tensor.Float32, "float32"
+	}
+	p.Arch.Features, p.Arch.Outputs, p.Arch.Activation, p.Arch.Seed = d, outputs, activationOf(m), j.Loop.Seed
+	p.Arch.Loss, p.Arch.Delta, p.Arch.Dtype = choice.Loss, j.Delta, dtype
+	if p.Engine, err = prob.Engine(j.Engine); err != nil {
+		return err
+	}
+	if k := p.Engine.Outputs(); k != outputs {
+		return fmt.Errorf("job: the model's last layer gives %d outputs per row, but %s needs %d%s", k, choice.Loss, outputs, outputHint(choice, outputs))
+	}
+	return nil
 }
 
 // inputShape is the shape of one input row.
@@ -300,7 +342,10 @@ func (p *Prepared) standardize(j *Job, tr, va *data.Dataset, regression bool) er
 	if f := j.Init; f != nil && f.Standardize != nil {
 		p.Stats = f.Standardize
 	} else if j.Standardize {
-		st := data.FitStats(tr.X, tr.N, tr.D)
+		st, err := j.fitStats(tr.X, tr.N, tr.D)
+		if err != nil {
+			return err
+		}
 		p.Stats = &modelfile.Standardize{Mean: st.Mean, Std: st.Std}
 	}
 	if p.Stats != nil {
@@ -318,7 +363,10 @@ func (p *Prepared) standardize(j *Job, tr, va *data.Dataset, regression bool) er
 	case j.Init != nil && j.Init.TargetStandardize != nil:
 		p.TargetStats = j.Init.TargetStandardize
 	case j.StandardizeTarget && regression:
-		st := data.FitStats(tr.Y, tr.N, 1)
+		st, err := j.fitStats(tr.Y, tr.N, 1)
+		if err != nil {
+			return err
+		}
 		p.TargetStats = &modelfile.Standardize{Mean: st.Mean, Std: st.Std}
 	}
 	return nil

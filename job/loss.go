@@ -34,6 +34,12 @@ const MaxLabelClasses = 1000
 // loss (mse, say); a classic linear model named explicitly on labels is an
 // error that says so.
 func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string) (LossChoice, error) {
+	return chooseLoss(localLabels{ds}, spec, module, loss)
+}
+
+// chooseLoss is ChooseLoss over the target lab describes.
+func chooseLoss(lab labeler, spec string, module models.Model, loss string) (LossChoice, error) {
+	target := lab.target()
 	c := LossChoice{Loss: loss, Model: spec}
 	if loss != "" {
 		info, err := ops.LossInfo(loss)
@@ -42,17 +48,17 @@ func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string)
 		}
 		c.Reason = "given"
 		if info.Classes != "" {
-			if c.Classes, err = ds.Classes(); err != nil {
+			if c.Classes, err = lab.classes(); err != nil {
 				return c, err
 			}
 			if info.Classes == "binary" && c.Classes > 2 {
-				return c, fmt.Errorf("job: bce needs labels 0 and 1, the target %q has %d classes (use --loss xent)", ds.Target, c.Classes)
+				return c, fmt.Errorf("job: bce needs labels 0 and 1, the target %q has %d classes (use --loss xent)", target, c.Classes)
 			}
 			if info.Classes == "multi" && c.Classes < 2 {
-				return c, fmt.Errorf("job: xent needs at least 2 classes, the target %q has %d", ds.Target, c.Classes)
+				return c, fmt.Errorf("job: xent needs at least 2 classes, the target %q has %d", target, c.Classes)
 			}
-			if c.Classes > ds.N {
-				return c, fmt.Errorf("job: the target %q has labels up to %d (%d classes) in only %d rows; class labels are 0, 1, …, k−1 with k far below the rows (is %q the target column?)", ds.Target, c.Classes-1, c.Classes, ds.N, ds.Target)
+			if c.Classes > lab.rows() {
+				return c, fmt.Errorf("job: the target %q has labels up to %d (%d classes) in only %d rows; class labels are 0, 1, …, k−1 with k far below the rows (is %q the target column?)", target, c.Classes-1, c.Classes, lab.rows(), target)
 			}
 		} else if spec == "logistic" || spec == "softmax" {
 			return c, fmt.Errorf("job: model %s is a classifier; use --loss bce or xent, not %s", spec, loss)
@@ -73,19 +79,22 @@ func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string)
 	switch spec {
 	case "logistic":
 		c.Loss, c.Reason = "bce", "logistic regression"
-		k, err := ds.Classes()
+		k, err := lab.classes()
 		c.Classes = k
 		if err == nil && k > 2 {
-			err = fmt.Errorf("job: bce needs labels 0 and 1, the target %q has %d classes (use --model softmax, or --loss xent)", ds.Target, k)
+			err = fmt.Errorf("job: bce needs labels 0 and 1, the target %q has %d classes (use --model softmax, or --loss xent)", target, k)
 		}
 		return c, err
 	case "softmax":
 		c.Loss, c.Reason = "xent", "softmax regression"
-		k, err := ds.Classes()
+		k, err := lab.classes()
 		c.Classes = k
 		return c, err
 	}
-	k, ok := labelClasses(ds)
+	k, ok, err := lab.labelClasses()
+	if err != nil {
+		return c, err
+	}
 	if !ok {
 		c.Loss, c.Reason = "mse", "the target is a real number"
 		if c.Model == "" && module == nil {
@@ -94,7 +103,7 @@ func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string)
 		return c, nil
 	}
 	c.Classes = k
-	why := fmt.Sprintf("the target %q holds integer class labels 0..%d; pass --loss mse for a regression", ds.Target, k-1)
+	why := fmt.Sprintf("the target %q holds integer class labels 0..%d; pass --loss mse for a regression", target, k-1)
 	switch {
 	case c.Model == "" && module == nil:
 		c.Model, c.Loss = "softmax", "xent"
@@ -103,7 +112,7 @@ func ChooseLoss(ds *data.Dataset, spec string, module models.Model, loss string)
 		}
 		c.Reason = why
 	case spec == "linear" || strings.HasPrefix(spec, "poly:"):
-		return c, fmt.Errorf("job: the target %q holds %d class labels, and %s is a regression model: use --model softmax (or logistic for 2 classes), or pass --loss mse to fit the labels as numbers", ds.Target, k, spec)
+		return c, fmt.Errorf("job: the target %q holds %d class labels, and %s is a regression model: use --model softmax (or logistic for 2 classes), or pass --loss mse to fit the labels as numbers", target, k, spec)
 	default:
 		c.Loss, c.Reason = "xent", why
 		if k == 2 && singleOutput(spec) {

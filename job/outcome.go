@@ -21,7 +21,8 @@ type Outcome struct {
 	Loss, LossReason string
 	// TrainMetrics and ValMetrics score the final parameters on the
 	// training and validation rows; both are nil after a divergence, whose
-	// parameters are not worth scoring.
+	// parameters are not worth scoring, and after an interrupted streamed
+	// run, which stops without more passes over the file.
 	TrainMetrics, ValMetrics *Metrics
 	Engine                   *graph.Engine
 	// File is the model file of the final parameters, with the optimizer
@@ -37,6 +38,9 @@ type Outcome struct {
 	// Standardized says the target was standardized (the loss is then in
 	// standardized units; the metrics are in the target's).
 	Standardized bool
+	// Ranks is the number of processes that trained (data-parallel when
+	// more than 1).
+	Ranks int
 }
 
 // Metrics score a model on a set: accuracy for a classifier; R², RMSE and
@@ -65,8 +69,8 @@ func (p *Prepared) Run(ctx context.Context, hooks ...train.Hook) (*Outcome, erro
 		return nil, err
 	}
 	out := &Outcome{Result: res, Engine: p.Engine, Train: p.Train, Val: p.Val, Loss: p.Loss, LossReason: p.LossReason,
-		Resumed: p.Resumed, Standardized: p.TargetStats != nil}
-	if res.Status != train.Diverged {
+		Resumed: p.Resumed, Standardized: p.TargetStats != nil, Ranks: p.Ranks()}
+	if res.Status != train.Diverged && (res.Status != train.Interrupted || p.stream == nil) {
 		if out.TrainMetrics, err = p.Metrics(p.Train); err != nil {
 			return nil, err
 		}
@@ -108,6 +112,9 @@ func (p *Prepared) File(res *train.Result) (*modelfile.File, error) {
 // Metrics scores the engine's current parameters on d, in the target's
 // units.
 func (p *Prepared) Metrics(d train.Data) (*Metrics, error) {
+	if c, ok := p.comm(); ok || d.Source != nil {
+		return p.reducedMetrics(d, c)
+	}
 	pred, err := p.Engine.Predict(d.X, d.N, nil)
 	if err != nil {
 		return nil, err
@@ -163,6 +170,9 @@ func (o *Outcome) WriteSummary(w io.Writer) error {
 		b.WriteString(" (counts include the checkpoint's)")
 	}
 	b.WriteString("\n")
+	if o.Ranks > 1 {
+		fmt.Fprintf(&b, "parallel:  data-parallel on %d ranks\n", o.Ranks)
+	}
 	if d := r.Diverged; d != nil {
 		fmt.Fprintf(&b, "diverged:  the %s became non-finite at epoch %d, step %d; kept the last finite parameters\n", d.What, d.Epoch, d.Step)
 		fmt.Fprintf(&b, "hint:      %s\n", d.Hint)
@@ -240,6 +250,9 @@ func (o *Outcome) MarshalSummary() ([]byte, error) {
 		"status": r.Status.String(), "epochs": r.Epochs, "steps": r.Steps, "loss": jsonFloat(r.Loss),
 		"loss_name": o.Loss, "loss_reason": o.LossReason,
 		"seconds": r.Duration.Seconds(),
+	}
+	if o.Ranks > 1 {
+		s["ranks"] = o.Ranks
 	}
 	if total := len(o.Engine.Params()); total > 0 {
 		n := 0

@@ -7,7 +7,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/dist"
 	"github.com/descent-ml/descent/graph"
 )
 
@@ -22,19 +22,28 @@ type Data struct {
 	// regression), for accuracy; Classes is k, or 1 for a binary logit.
 	Labels  []float64
 	Classes int
+	// Lo and Total place one process's share in a data-parallel run
+	// (Config.Comm): X holds rows [Lo, Lo+N) of the Total rows that all
+	// processes hold together, in the order that the seeded permutation
+	// indexes. N may then be 0. Total 0 means N: this process holds every
+	// row.
+	Lo, Total int
+	// Source streams the rows instead of X and Y, which are then nil; N is
+	// the number of rows it reads in a pass.
+	Source Source
 }
 
 func (d *Data) check(what string) error {
-	if d.N <= 0 {
+	if d.N < 0 || d.N == 0 && d.Total == 0 {
 		return fmt.Errorf("train: the %s set has no rows", what)
 	}
 	if d.D <= 0 || d.T <= 0 || d.N > graph.MaxValues/d.D || d.N > graph.MaxValues/d.T {
 		return fmt.Errorf("train: the %s set has %d rows of %d values and %d targets, which is not a usable size", what, d.N, d.D, d.T)
 	}
-	if len(d.X) != d.N*d.D || len(d.Y) != d.N*d.T {
+	if d.Source == nil && (len(d.X) != d.N*d.D || len(d.Y) != d.N*d.T) {
 		return fmt.Errorf("train: the %s set has %d X values and %d Y values, want %d×%d and %d×%d", what, len(d.X), len(d.Y), d.N, d.D, d.N, d.T)
 	}
-	if d.Labels != nil && len(d.Labels) != d.N {
+	if d.Labels != nil && (len(d.Labels) != d.N || d.Source != nil) {
 		return fmt.Errorf("train: the %s set has %d labels for %d rows", what, len(d.Labels), d.N)
 	}
 	return nil
@@ -64,6 +73,14 @@ type Config struct {
 	// Resume continues an interrupted run from its checkpointed position,
 	// which may lie inside an epoch; nil starts at the beginning.
 	Resume *Position
+	// Comm makes the run one process of a data-parallel world (package
+	// dist): the training and validation sets are then this process's
+	// shares (Data.Lo, Data.Total), every process calls Run with the same
+	// configuration, and all of them end with the same parameters. Hooks
+	// see the whole batch's values on every process and must decide alike
+	// on all of them to stop a run. Nil, or a world of one process, is a
+	// one-process run.
+	Comm dist.Comm
 }
 
 func (c Config) epochs() int {
@@ -130,7 +147,8 @@ type Result struct {
 	// counted: its update was undone.
 	Epochs, Steps int
 	// Loss is the loss of the final parameters on the whole training set,
-	// in evaluation mode.
+	// in evaluation mode; NaN when a streamed run was interrupted, which
+	// stops without another pass over the file.
 	Loss float64
 	// ValLoss is the final validation loss (NaN without validation data).
 	ValLoss float64
@@ -162,11 +180,18 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 	start := time.Now()
 	spec := e.Spec()
 	objective := !spec.HasData()
+	size := 1
+	if cfg.Comm != nil {
+		size = cfg.Comm.Size()
+	}
 	switch {
-	case objective && (tr.N != 0 || val != nil):
+	case objective && (tr.N != 0 || tr.Source != nil || val != nil):
 		return nil, fmt.Errorf("train: an objective of the parameters alone takes no data, got a training set of %d rows", tr.N)
 	case !objective:
 		if err := tr.check("training"); err != nil {
+			return nil, err
+		}
+		if err := tr.checkShard("training", size); err != nil {
 			return nil, err
 		}
 		if tr.D != spec.InputSize() || tr.T != spec.TargetSize() {
@@ -177,34 +202,55 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 		if err := val.check("validation"); err != nil {
 			return nil, err
 		}
+		if err := val.checkShard("validation", size); err != nil {
+			return nil, err
+		}
 	}
-	if err := cfg.Validate(tr.N); err != nil {
+	if err := cfg.Validate(tr.rows()); err != nil {
 		return nil, err
 	}
 	if cfg.Patience > 0 && val == nil {
 		return nil, fmt.Errorf("train: patience %d needs a validation set", cfg.Patience)
 	}
-	full := cfg.BatchSize == 0 || cfg.BatchSize == tr.N
+	r := &loop{e: e, opt: opt, tr: tr, hooks: hooks, params: e.Params(), grads: e.Grads(), total: tr.rows()}
+	r.w = newWorld(nil, e)
+	if size > 1 {
+		if err := checkParallel(e, fmt.Sprintf("data-parallel training on %d processes", size)); err != nil {
+			return nil, err
+		}
+		r.w.comm, r.shared = cfg.Comm, true
+	}
+	full := cfg.BatchSize == 0 || cfg.BatchSize == tr.rows()
 	shuffle := !cfg.NoShuffle && !full
-	direct := objective || (full && cfg.NoShuffle)
-	epochAt := func(int) [][]int { return [][]int{nil} } // an objective: one step, no rows
-	if !objective {
-		batcher, err := data.NewBatcher(tr.N, cfg.BatchSize, shuffle, cfg.Seed)
+	switch {
+	case objective:
+		r.feed = objectiveFeed{}
+	case tr.Source != nil:
+		counts, err := r.w.counts(tr.N, cfg.Comm)
+		if err != nil {
+			return nil, err
+		}
+		f := newStreamFeed(tr, counts, rankOf(cfg.Comm), cfg.BatchSize, shuffle)
+		if f.pieces() > 1 && !r.shared {
+			if err := checkParallel(e, fmt.Sprintf("streaming batches of %d rows in pieces of %d", f.batch, f.piece)); err != nil {
+				return nil, err
+			}
+			r.shared = true
+		}
+		r.feed = f
+	default:
+		f, err := newMemFeed(tr, cfg, full, shuffle, full) // a full batch is every row in order: no copy
 		if err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
-		epochAt = batcher.EpochAt
+		r.feed = f
 	}
-	r := &loop{e: e, opt: opt, tr: tr, hooks: hooks, params: e.Params(), grads: e.Grads()}
+	defer r.feed.close()
+	if err := r.w.broadcast(e); err != nil {
+		return nil, err
+	}
 	r.backup = cloneParams(r.params)
 	r.bufBackup = cloneParams(e.Buffers())
-	if !direct {
-		b := max(cfg.BatchSize, 1)
-		if full {
-			b = tr.N
-		}
-		r.xb, r.yb = make([]float64, b*tr.D), make([]float64, b*tr.T)
-	}
 	pos := Position{}
 	if cfg.Resume != nil {
 		pos = cfg.Resume.clone()
@@ -218,14 +264,16 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 	stopped := false
 run:
 	for ep := pos.Epoch + 1; ep <= cfg.epochs(); ep++ {
-		batches := epochAt(ep - 1)
-		for bi := pos.Batch; bi < len(batches); bi++ {
-			idx := batches[bi]
-			if ctx.Err() != nil {
+		batches, err := r.feed.epoch(ep-1, pos.Batch)
+		if err != nil {
+			return nil, err
+		}
+		for bi := pos.Batch; bi < batches; bi++ {
+			if !r.shared && ctx.Err() != nil {
 				res.Status = Interrupted
 				break run
 			}
-			loss, st, err := r.step(ep, pos.Steps+1, idx, direct, cfg.GradTol)
+			loss, rows, st, err := r.step(ep, pos.Steps+1, cfg.GradTol, ctx.Err() != nil)
 			if err != nil {
 				return nil, err
 			}
@@ -240,7 +288,7 @@ run:
 			if objective {
 				pos.EpochLoss = loss
 			} else {
-				pos.EpochLoss += loss * float64(len(idx)) / float64(tr.N)
+				pos.EpochLoss += loss * float64(rows) / float64(r.total)
 			}
 			if st != nil { // the gradient is small enough: its loss counts, no update
 				res.Status = GradientTolerance
@@ -253,13 +301,9 @@ run:
 		pos.Epoch, pos.Batch, pos.EpochLoss = ep, 0, 0
 		ei := &Epoch{Epoch: ep, Steps: pos.Steps, Loss: epochLoss, ValLoss: math.NaN(), ValAccuracy: math.NaN()}
 		if val != nil {
-			if ei.ValLoss, err = e.Loss(val.X, val.Y, val.N); err != nil {
+			acc := val.Labels != nil || (r.shared || val.Source != nil) && val.Classes > 0
+			if ei.ValLoss, ei.ValAccuracy, err = r.eval(val, acc); err != nil {
 				return nil, err
-			}
-			if val.Labels != nil {
-				if ei.ValAccuracy, err = accuracyOf(e, val); err != nil {
-					return nil, err
-				}
 			}
 			res.ValLoss = ei.ValLoss
 		}
@@ -297,7 +341,15 @@ run:
 		pos.Best = bestParams
 	}
 	res.Epochs, res.Steps, res.Position = pos.Epoch, pos.Steps, pos
-	if res.Loss, err = e.Loss(tr.X, tr.Y, tr.N); err != nil {
+	switch {
+	case objective:
+		res.Loss, err = e.Loss(nil, nil, 0)
+	case res.Status == Interrupted && tr.Source != nil:
+		res.Loss = math.NaN() // not another pass over a streamed file: stop now
+	default:
+		res.Loss, _, err = r.eval(&tr, false)
+	}
+	if err != nil {
 		return nil, err
 	}
 	res.Duration = time.Since(start)
@@ -309,79 +361,99 @@ type loop struct {
 	e             *graph.Engine
 	opt           Optimizer
 	tr            Data
+	total         int // training rows over all processes
 	hooks         []Hook
 	params, grads map[string][]float64
 	backup        map[string][]float64
 	bufBackup     map[string][]float64
-	xb, yb        []float64
-	div           *Divergence
-	info          Step
+	feed          feed
+	w             *world
+	// shared: a batch's loss and gradient are sums over pieces or
+	// processes (sumStep), not the engine's mean over one piece.
+	shared bool
+	div    *Divergence
+	info   Step
 }
 
 var (
-	stDiverged = Diverged
-	stGradTol  = GradientTolerance
-	stStopped  = Stopped
+	stDiverged    = Diverged
+	stGradTol     = GradientTolerance
+	stStopped     = Stopped
+	stInterrupted = Interrupted
 )
 
-// step runs one forward/backward pass and update on the rows idx. A non-nil
-// status ends the run (GradientTolerance after the epoch loss is counted).
-func (r *loop) step(ep, n int, idx []int, direct bool, gradTol float64) (float64, *Status, error) {
-	X, Y, m := r.tr.X, r.tr.Y, r.tr.N
-	if !direct {
-		m = len(idx)
-		X, Y = r.xb[:m*r.tr.D], r.yb[:m*r.tr.T]
-		gather(X, r.tr.X, idx, r.tr.D)
-		gather(Y, r.tr.Y, idx, r.tr.T)
-	}
+// step runs one forward/backward pass on the next batch and the update. A
+// non-nil status ends the run (GradientTolerance after the epoch loss is
+// counted). interrupt asks a data-parallel run to stop: every process
+// learns it from the batch's allreduce and stops before the update.
+func (r *loop) step(ep, n int, gradTol float64, interrupt bool) (float64, int, *Status, error) {
 	cloneInto(r.bufBackup, r.e.Buffers())
 	steps := r.e.Steps()
-	loss, err := r.e.Step(X, Y, m)
-	if err != nil {
-		return 0, nil, err
+	var loss float64
+	var rows int
+	if r.shared {
+		var stop bool
+		var err error
+		if loss, rows, stop, err = r.sumStep(interrupt); err != nil {
+			return 0, 0, nil, err
+		}
+		if stop {
+			return 0, rows, &stInterrupted, nil
+		}
+	} else {
+		var err error
+		rows, err = r.feed.next(func(X, Y []float64, m int) error {
+			var err error
+			loss, err = r.e.Step(X, Y, m)
+			return err
+		})
+		if err != nil {
+			return 0, 0, nil, err
+		}
 	}
 	if !isFinite(loss) {
 		r.diverge(ep, n, "loss", loss, steps)
-		return 0, &stDiverged, nil
+		return 0, rows, &stDiverged, nil
 	}
 	var sq float64
-	for name, g := range r.grads {
+	for _, name := range r.w.names { // one order on every process
+		g := r.grads[name]
 		for _, v := range g {
 			sq += v * v
 		}
 		if !allFinite(g) {
 			r.diverge(ep, n, "gradient of "+name, math.NaN(), steps)
-			return 0, &stDiverged, nil
+			return 0, rows, &stDiverged, nil
 		}
 	}
 	gn := math.Sqrt(sq)
-	r.info = Step{Epoch: ep, Step: n, Rows: m, Loss: loss, GradNorm: gn, LR: math.NaN(), Params: r.params, Grads: r.grads}
+	r.info = Step{Epoch: ep, Step: n, Rows: rows, Loss: loss, GradNorm: gn, LR: math.NaN(), Params: r.params, Grads: r.grads}
 	if lr, ok := r.opt.(interface{ LR() float64 }); ok {
 		r.info.LR = lr.LR()
 	}
 	for _, h := range r.hooks {
 		if err := h.OnStep(&r.info); err != nil {
 			if errors.Is(err, ErrStop) {
-				return loss, &stStopped, nil
+				return loss, rows, &stStopped, nil
 			}
-			return 0, nil, err
+			return 0, 0, nil, err
 		}
 	}
 	if gradTol > 0 && gn < gradTol {
-		return loss, &stGradTol, nil
+		return loss, rows, &stGradTol, nil
 	}
 	cloneInto(r.backup, r.params)
 	if err := r.opt.Step(r.params, r.grads); err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	for name, p := range r.params {
 		if !allFinite(p) {
 			copyParams(r.params, r.backup)
 			r.diverge(ep, n, "parameter "+name+" after the update", math.NaN(), steps)
-			return 0, &stDiverged, nil
+			return 0, rows, &stDiverged, nil
 		}
 	}
-	return loss, nil, nil
+	return loss, rows, nil, nil
 }
 
 // diverge records a non-finite value and restores the parameters and
@@ -414,12 +486,6 @@ func accuracyOf(e *graph.Engine, d *Data) (float64, error) {
 		return 0, err
 	}
 	return Accuracy(pred, d.Labels, d.Classes)
-}
-
-func gather(dst, src []float64, idx []int, w int) {
-	for i, r := range idx {
-		copy(dst[i*w:i*w+w], src[r*w:r*w+w])
-	}
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/dist"
 	"github.com/descent-ml/descent/job"
 	"github.com/descent-ml/descent/ops"
 	"github.com/descent-ml/descent/optimizers"
@@ -70,6 +71,10 @@ type loopFlags struct {
 	valSplit              float64
 	valData, valDataset   string
 	inputShape            string
+	// comm is the data-parallel world train joined (nil: one process).
+	comm dist.Comm
+	// stream holds train's --stream flags (nil: compare's loop flags).
+	stream *streamFlags
 }
 
 func addLoopFlags(fs *pflag.FlagSet) *loopFlags {
@@ -131,28 +136,43 @@ func (l *loopFlags) job(cmd *cobra.Command, o *optFlags) (*job.Job, error) {
 	if l.data == "" && name == "" {
 		name = "line"
 	}
-	ds, err := loadData(cmd, l.data, name, data.CSVOptions{Target: l.target})
-	if err != nil {
-		return nil, err
-	}
-	if l.cfg.BatchSize > ds.N {
-		return nil, flagErr("batch-size", "<= the "+strconv.Itoa(ds.N)+" rows of "+ds.Name, l.cfg.BatchSize)
-	}
-	var val *data.Dataset
-	if l.valData != "" || l.valDataset != "" {
-		if val, err = loadData(cmd, l.valData, l.valDataset, data.CSVOptions{Target: ds.Target}); err != nil {
-			return nil, err
-		}
-	}
 	act := l.activation
 	if !fs.Changed("activation") {
 		act = ""
 	}
-	return &job.Job{ValData: val,
-		Data: ds, Model: l.model, Activation: act, Loss: l.loss, Delta: l.delta, Float32: l.float32,
+	jb := &job.Job{
+		Model: l.model, Activation: act, Loss: l.loss, Delta: l.delta, Float32: l.float32,
 		Optimizer: opt, Loop: l.cfg, Standardize: l.standardize, StandardizeTarget: l.stdY, ValSplit: l.valSplit,
 		InputShape: shape,
-	}, nil
+	}
+	if st, err := l.stream.job(l.data, l.dataset, l.target, l.comm); st != nil || err != nil {
+		jb.Stream = st // a file streamed rather than read into memory
+		return jb, err
+	}
+	var ds *data.Dataset
+	var shard *job.Shard
+	if l.comm != nil {
+		ds, shard, err = loadShard(cmd, l.data, name, data.CSVOptions{Target: l.target}, l.comm)
+	} else {
+		ds, err = loadData(cmd, l.data, name, data.CSVOptions{Target: l.target})
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows := ds.N
+	if shard != nil {
+		rows = shard.Total
+	}
+	if l.cfg.BatchSize > rows {
+		return nil, flagErr("batch-size", "<= the "+strconv.Itoa(rows)+" rows of "+ds.Name, l.cfg.BatchSize)
+	}
+	if l.valData != "" || l.valDataset != "" {
+		if jb.ValData, err = loadData(cmd, l.valData, l.valDataset, data.CSVOptions{Target: ds.Target}); err != nil {
+			return nil, err
+		}
+	}
+	jb.Data, jb.Shard = ds, shard
+	return jb, nil
 }
 
 func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
@@ -183,6 +203,8 @@ func loadData(cmd *cobra.Command, path, name string, opt data.CSVOptions) (*data
 	switch {
 	case path != "" && name != "":
 		return nil, fmt.Errorf("give --data or --dataset, not both")
+	case path != "" && data.IsRowFile(path):
+		return data.ReadRowFile(path, opt)
 	case path != "":
 		return data.ReadCSVContext(cmd.Context(), path, opt)
 	case name != "":

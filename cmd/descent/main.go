@@ -18,13 +18,17 @@ import (
 )
 
 func main() {
-	ctx, cancel := interruptible(context.Background(), os.Stderr)
+	ctx, cancel := interruptible(context.Background(), rankStderr())
 	defer cancel()
-	if err := newRoot().ExecuteContext(ctx); err != nil {
+	err := newRoot().ExecuteContext(ctx)
+	quiet := leaveWorld(err) // a data-parallel run: see mpi.go
+	if err != nil {
 		if errors.Is(err, errInterrupted) {
 			os.Exit(130) // the checkpoint message is out already
 		}
-		fmt.Fprintf(os.Stderr, "descent: %v\n", err)
+		if !quiet {
+			fmt.Fprintf(os.Stderr, "descent: %v\n", err)
+		}
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			os.Exit(130)
 		}
@@ -61,6 +65,6 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newDemo(), newTrain(), newPredict(), newCompare(), newSurface(), newOptimizers(), newLayers(), newGradcheck(), newBench(), newServe())
+	root.AddCommand(newDemo(), newTrain(), newConvert(), newPredict(), newCompare(), newSurface(), newOptimizers(), newLayers(), newGradcheck(), newBench(), newServe())
 	return root
 }

@@ -35,6 +35,8 @@ func newTrain() *cobra.Command {
 	}
 	l := addLoopFlags(cmd.Flags())
 	o := addOptimizerFlags(cmd.Flags())
+	mpi := addDistFlags(cmd.Flags())
+	l.stream = addStreamFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.StringVar(&initPath, "init", "", "start from a model file's parameters; a checkpoint's optimizer state and position resume exactly")
 	fs.BoolVar(&reset, "reset-optimizer", false, "with --init: start the optimizer afresh (needed to switch optimizers)")
@@ -49,6 +51,15 @@ func newTrain() *cobra.Command {
 		if showTrace < 0 {
 			return flagErr("show-trace", ">= 0", showTrace)
 		}
+		comm, err := joinWorld(mpi.timeout) // under mpirun: one rank of several
+		if err != nil {
+			return err
+		}
+		l.comm = comm
+		rank0 := !quietRank(cmd, comm) // only rank 0 prints and writes files
+		if !rank0 {
+			out, tracePath, plotPath, quiet = "", "", "", true
+		}
 		if err := checkOutputs(map[string]string{"out": out, "trace": tracePath, "plot": plotPath}, plotPath); err != nil {
 			return err
 		}
@@ -57,7 +68,6 @@ func newTrain() *cobra.Command {
 		}
 		var init *modelfile.File
 		if initPath != "" {
-			var err error
 			if init, err = modelfile.Load(initPath); err != nil {
 				return err
 			}
@@ -76,6 +86,7 @@ func newTrain() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		defer prep.Close()
 		var hooks []train.Hook
 		var table *train.Trace
 		if showTrace > 0 {
@@ -119,7 +130,7 @@ func newTrain() *cobra.Command {
 		}
 		stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 		r := res.Result
-		if r.Status == train.Interrupted {
+		if r.Status == train.Interrupted && rank0 {
 			path := out
 			if path == "" {
 				path = "descent-checkpoint.json"
@@ -161,13 +172,13 @@ func newTrain() *cobra.Command {
 				return err
 			}
 			if confusion {
-				if err := writeConfusion(stdout, prep, res); err != nil {
+				if err := writeConfusion(stdout, prep, res); err != nil { // every rank counts its rows
 					return err
 				}
 			}
 		}
 		if d := r.Diverged; d != nil {
-			return fmt.Errorf("training diverged at epoch %d, step %d (%s is not finite); %s, e.g. --lr %g", d.Epoch, d.Step, d.What, d.Hint, prep.Optimizer.Config().LR/10)
+			return errAgreed{fmt.Errorf("training diverged at epoch %d, step %d (%s is not finite); %s, e.g. --lr %g", d.Epoch, d.Step, d.What, d.Hint, prep.Optimizer.Config().LR/10)}
 		}
 		if r.Status == train.Interrupted {
 			return errInterrupted
@@ -187,13 +198,16 @@ func headline(jb *job.Job, prep *job.Prepared) string {
 	if model == "" {
 		model = prep.Arch.Module
 	}
-	ds := jb.Data
-	shape := fmt.Sprintf("%d %s", ds.D, plural(ds.D, "feature"))
+	d := len(prep.Features)
+	shape := fmt.Sprintf("%d %s", d, plural(d, "feature"))
 	if len(prep.InputShape) > 1 {
 		shape = dimsText(prep.InputShape)
 	}
+	if prep.Scanned() != nil {
+		shape += ", streamed"
+	}
 	c := prep.Optimizer.Config()
-	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, ds.Name, ds.N, shape, prep.Loss, c.Name, c.LR)
+	return fmt.Sprintf("%s on %s (%d rows × %s), loss %s, optimizer %s lr %g", model, prep.DataName(), prep.Rows(), shape, prep.Loss, c.Name, c.LR)
 }
 
 func dimsText(shape []int) string {
@@ -214,11 +228,7 @@ func writeConfusion(w interface{ Write([]byte) (int, error) }, prep *job.Prepare
 	if res.Val != nil {
 		d, which = *res.Val, "validation"
 	}
-	pred, err := res.Engine.Predict(d.X, d.N, nil)
-	if err != nil {
-		return err
-	}
-	c, err := train.NewConfusion(pred, d.Labels, d.Classes)
+	c, err := prep.Confusion(d)
 	if err != nil {
 		return err
 	}
@@ -239,7 +249,7 @@ func plotLoss(path string, jb *job.Job, prep *job.Prepared, res *job.Outcome) er
 	if model == "" {
 		model = prep.Arch.Module
 	}
-	sub := fmt.Sprintf("%s · %s · %s · lr %g", jb.Data.Name, model, c.Name, c.LR)
+	sub := fmt.Sprintf("%s · %s · %s · lr %g", prep.DataName(), model, c.Name, c.LR)
 	if b := jb.Loop.BatchSize; b > 0 {
 		sub += fmt.Sprintf(" · batches of %d", b)
 	}
