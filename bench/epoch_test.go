@@ -47,8 +47,8 @@ func TestEpochWithoutDataset(t *testing.T) {
 // epoch too. Both must learn: the test accuracy after one epoch of Adam is
 // far above chance (10%).
 func TestEpoch(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a training epoch on 60000 images")
+	if testing.Short() || raceEnabled {
+		t.Skip("a training epoch on 60000 images (minutes under the race detector)")
 	}
 	if _, _, err := data.MNISTFiles("fashion-mnist", "train"); err != nil {
 		t.Skip(err)
