@@ -26,12 +26,18 @@ type Data struct {
 //	V[j,c] = cos(0.5·j + 1.1·c + 0.07·j·c)
 //	linreg:       y_i = Σ_j X[i,j]·u[j] + 1 + 0.1·cos(i)
 //	logreg:       y_i = 1 if Σ_j X[i,j]·u[j] + 0.3·cos(1.7·i) > 0, else 0
-//	softmax, mlp: class_i = argmax_c Σ_j X[i,j]·V[j,c] + 0.3·cos(1.7·i + c)
+//	softmax, mlp, cnn: class_i = argmax_c Σ_j X[i,j]·V[j,c] + 0.3·cos(1.7·i + c)
 //
-// bench/peers/common.py implements the same formulas.
+// A cnn's row is an image of shape Problem.Input, its D values in
+// row-major (channel, row, column) order. bench/peers/common.py implements
+// the same formulas. An epoch problem trains on a real data set, which
+// NewData does not make.
 func NewData(p Problem) (*Data, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if p.Kind == "epoch" {
+		return nil, fmt.Errorf("bench: %s: an epoch problem trains on a data set of its own", p.Name)
 	}
 	n, d := p.N, p.D
 	data := &Data{X: make([]float64, n*d)}
@@ -59,7 +65,7 @@ func NewData(p Problem) (*Data, error) {
 				data.Y[i] = 1
 			}
 		}
-	case "softmax", "mlp":
+	case "softmax", "mlp", "cnn":
 		k := p.K
 		V := make([]float64, d*k)
 		for j := range d {
@@ -89,8 +95,21 @@ func NewData(p Problem) (*Data, error) {
 
 // ParamNames lists p's parameters in order: "W" (D×outputs, row-major)
 // and "b" for the linear kinds; "W1", "b1", …, "WL", "bL" for an mlp with
-// L = len(Hidden)+1 layers, Wl being in×out row-major.
+// L = len(Hidden)+1 layers, Wl being in×out row-major; a cnn's or epoch's
+// as PyTorch's nn.Sequential names them ("0.weight", "0.bias", …), nil if
+// its network does not build.
 func ParamNames(p Problem) []string {
+	if !p.Dense() {
+		params, err := netParams(p)
+		if err != nil {
+			return nil
+		}
+		names := make([]string, len(params))
+		for i, prm := range params {
+			names[i] = prm.Name
+		}
+		return names
+	}
 	if p.Kind != "mlp" {
 		return []string{"W", "b"}
 	}
@@ -106,7 +125,16 @@ func ParamNames(p Problem) []string {
 // with in inputs starts at
 //
 //	Wl[a,b] = sin(0.9·a + 0.61·b + 0.013·a·b + l) / √in,   bl = 0.
+//
+// A network's (cnn, epoch) are given by netInit; nil if it does not build.
 func InitParams(p Problem) map[string][]float64 {
+	if !p.Dense() {
+		params, err := netParams(p)
+		if err != nil {
+			return nil
+		}
+		return netInit(params)
+	}
 	params := map[string][]float64{}
 	layers := p.Layers()
 	if p.Kind != "mlp" {

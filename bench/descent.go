@@ -3,6 +3,8 @@ package bench
 import (
 	"fmt"
 
+	"gorgonia.org/tensor"
+
 	"github.com/descent-ml/descent/graph"
 	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/optimizers"
@@ -39,13 +41,19 @@ func newDescent(p Problem, d *Data) (Stepper, error) {
 		prob = models.Problem{Model: models.Linear{Features: p.D}, Loss: "mse"}
 	case "logreg":
 		prob = models.Problem{Model: models.Logistic{Features: p.D}, Loss: "bce"}
-	case "softmax", "mlp":
+	case "softmax", "mlp", "cnn":
 		t = p.K
-		y = make([]float64, p.N*p.K)
-		for i, c := range d.Class {
-			y[i*p.K+c] = 1
-		}
-		if p.Kind == "softmax" {
+		y = oneHot(d.Class, p.K)
+		if p.Kind == "cnn" {
+			dt := tensor.Float64
+			if p.Float32 {
+				dt = tensor.Float32
+			}
+			var err error
+			if prob, err = netProblem(p, dt); err != nil {
+				return nil, err
+			}
+		} else if p.Kind == "softmax" {
 			prob = models.Problem{Model: models.Softmax{Features: p.D, Classes: p.K}, Loss: "xent"}
 		} else {
 			m, err := models.NewMLP(p.D, p.K, p.Hidden, "relu", 0)
@@ -57,7 +65,7 @@ func newDescent(p Problem, d *Data) (Stepper, error) {
 	default:
 		return nil, fmt.Errorf("%w: %s", ErrUnsupported, p.Kind)
 	}
-	e, err := prob.Engine(graph.Options{})
+	e, err := prob.Engine(graph.Options{Workers: p.workers})
 	if err != nil {
 		return nil, err
 	}
@@ -95,10 +103,14 @@ func (s *descentStep) Step() error {
 
 // Params implements Stepper, in the harness's layout: "W1", "b1", … with
 // W (in, out) for an MLP, whose Descent parameters carry PyTorch's names
-// and layout ("0.weight" (out, in), "0.bias", …).
+// and layout ("0.weight" (out, in), "0.bias", …); a cnn's keep those.
 func (s *descentStep) Params() map[string][]float64 {
 	if s.p.Kind != "mlp" {
-		return s.e.Params()
+		out := make(map[string][]float64, len(s.e.Params()))
+		for k, v := range s.e.Params() {
+			out[k] = append([]float64(nil), v...)
+		}
+		return out
 	}
 	out := map[string][]float64{}
 	sizes := append(append([]int{s.p.D}, s.p.Hidden...), s.p.K)

@@ -1,9 +1,13 @@
 package bench_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"sync"
 	"time"
 
@@ -23,7 +27,7 @@ func ExampleParseProblem() {
 	// Output:
 	// mlp 1797 64 [128] 10 128 adam 0.001
 	// [[64 128] [128 10]] [W1 b1 W2 b2]
-	// bench: problem "linreg-5": shape "5" must have 2 sizes joined by x (want linreg-NxD, logreg-NxD, softmax-NxDxK, mlp-NxD-H…xK or mlp-digits)
+	// bench: problem "linreg-5": shape "5" must have 2 sizes joined by x (want linreg-NxD, logreg-NxD, softmax-NxDxK, mlp-NxD-H…xK or one of cnn-digits, cnn-lenet, lenet-fashion, mlp-digits)
 }
 
 func ExampleNewData() {
@@ -141,4 +145,107 @@ func ExampleTable_Ratio() {
 	fmt.Printf("gorgonia takes %.0f× the best Go step\n", r)
 	// Output:
 	// gorgonia takes 2050× the best Go step
+}
+
+func ExampleNamedProblems() {
+	for _, name := range bench.NamedProblems() {
+		p, _ := bench.ParseProblem(name)
+		fmt.Println(name, p.Kind, p.Input, p.Float32)
+	}
+	// Output:
+	// cnn-digits cnn [1 8 8] true
+	// cnn-lenet cnn [1 28 28] true
+	// lenet-fashion epoch [1 28 28] true
+	// mlp-digits mlp [] false
+}
+
+func ExampleParseGemmShape() {
+	for _, name := range []string{"128x784.784x256", "64x128T.128x10", "500"} {
+		s, err := bench.ParseGemmShape(name)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%s: m=%d n=%d k=%d transA=%v transB=%v\n", s.Name, s.M, s.N, s.K, s.TransA, s.TransB)
+	}
+	// Output:
+	// 128x784.784x256: m=128 n=256 k=784 transA=false transB=false
+	// 64x128T.128x10: m=64 n=10 k=128 transA=true transB=false
+	// 500: m=500 n=500 k=500 transA=false transB=false
+}
+
+func ExampleRunGemm() {
+	tab, err := bench.RunGemm(context.Background(), bench.GemmOptions{
+		Shapes: []string{"128x64.64x128"}, Dtypes: []string{"f64"},
+		MinTime: 5 * time.Millisecond, Rounds: 1, NoPeers: true, // drop NoPeers to compare with NumPy
+	}, io.Discard) // os.Stdout prints the table
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range tab.Rows {
+		fmt.Println(r.Dtype, r.Shape, r.Descent > 0, r.Target)
+	}
+	// Output:
+	// f64 128x64.64x128 true true
+}
+
+func ExampleTable_WriteJSON() {
+	tab := &bench.Table{Machine: "example", MinTime: time.Second, CheckSteps: 5, Rows: []bench.Row{
+		{Problem: "p", Contender: "handgo", Handwritten: true, Steps: 10, NsPerStep: 30},
+		{Problem: "p", Contender: "descent", Steps: 10, NsPerStep: 15},
+	}}
+	var buf bytes.Buffer
+	if err := tab.WriteJSON(&buf); err != nil {
+		fmt.Println(err)
+		return
+	}
+	var doc struct {
+		Rows []struct {
+			Contender string             `json:"contender"`
+			Ratios    map[string]float64 `json:"ratios"`
+		} `json:"rows"`
+	}
+	_ = json.Unmarshal(buf.Bytes(), &doc)
+	fmt.Println(doc.Rows[1].Contender, "takes", doc.Rows[1].Ratios[bench.BestGoName], "of the best Go step")
+	// Output:
+	// descent takes 0.5 of the best Go step
+}
+
+func ExampleThisMachine() {
+	m := bench.ThisMachine()
+	fmt.Println(m.Kernel != "", m.CPUs > 0)
+	// Output:
+	// true true
+}
+
+// RunTargets needs the Python peers and takes minutes; `descent bench
+// --targets` runs it.
+func ExampleRunTargets() {
+	res, err := bench.RunTargets(context.Background(), bench.TargetOptions{Rounds: 3}, os.Stdout)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, v := range res.Targets {
+		fmt.Println(v.Name, v.Met)
+	}
+}
+
+func ExampleWriteSuiteJSON() {
+	rows := []bench.SuiteRow{{Problem: "rosenbrock", Optimizer: "adam", LR: 0.01, Steps: -1, Final: math.Inf(1), Status: "diverged"}}
+	_ = bench.WriteSuiteJSON(os.Stdout, rows)
+	// Output:
+	// [
+	//   {
+	//     "problem": "rosenbrock",
+	//     "optimizer": "adam",
+	//     "lr": 0.01,
+	//     "steps": -1,
+	//     "final": null,
+	//     "status": "diverged",
+	//     "seconds": 0,
+	//     "curve": []
+	//   }
+	// ]
 }

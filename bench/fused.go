@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 )
@@ -53,6 +54,9 @@ func newFused(p Problem, d *Data) (Stepper, error) {
 func newFusedWorkers(p Problem, d *Data, workers int) (Stepper, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if !p.Dense() {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, p.Kind)
 	}
 	p = p.withDefaults()
 	if p.Kind == "mlp" {

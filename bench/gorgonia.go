@@ -34,6 +34,9 @@ func newGorgonia(p Problem, d *Data) (s Stepper, err error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if !p.Dense() {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, p.Kind)
+	}
 	p = p.withDefaults()
 	defer func() {
 		if r := recover(); r != nil {

@@ -1,6 +1,9 @@
 package bench
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // handGoContender is the plain Go step with a hand-derived gradient: a
 // straightforward forward pass that stores every layer's output for the
@@ -32,6 +35,9 @@ var _ Stepper = (*handGo)(nil)
 func newHandGo(p Problem, d *Data) (Stepper, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if !p.Dense() {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, p.Kind)
 	}
 	p = p.withDefaults()
 	h := &handGo{p: p, d: d, layers: p.Layers(), names: ParamNames(p)}

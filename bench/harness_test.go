@@ -17,7 +17,7 @@ func TestRunTiny(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	if !strings.Contains(out, "µs/step") || !strings.Contains(out, "vs "+BestGoName) {
+	if !strings.Contains(out, "time/step") || !strings.Contains(out, "vs "+BestGoName) {
 		t.Errorf("no table header in:\n%s", out)
 	}
 	for _, p := range problems {
@@ -138,5 +138,29 @@ func TestPeersAgree(t *testing.T) {
 				t.Errorf("%s/%s: %+v", p, peer, r)
 			}
 		}
+	}
+}
+
+// TestNetworkPeerAgrees runs the PyTorch peer on the digits CNN, when
+// /usr/bin/python3 has torch: from the same parameters and batches, its
+// float32 step must land on the loss of Descent's float64 reference.
+func TestNetworkPeerAgrees(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Python")
+	}
+	const python = "/usr/bin/python3"
+	if exec.Command(python, "-c", "import torch").Run() != nil {
+		t.Skip(python + " cannot import torch")
+	}
+	tab, err := Run(context.Background(), Options{
+		Problems: []string{"cnn-digits"}, Contenders: []string{"torch"},
+		Peers: true, MinTime: 20 * time.Millisecond, Python: python, Threads: 1,
+	}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := tab.Row("cnn-digits", "torch")
+	if !ok || r.Err != "" || !r.Checked || r.Tolerance != CheckTolerance32 || r.LossRelDiff > r.Tolerance {
+		t.Errorf("torch row %+v", r)
 	}
 }

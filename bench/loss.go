@@ -12,8 +12,12 @@ import (
 //	logreg:       J = (1/n)·Σ softplus(z_i) − y_i·z_i
 //	softmax, mlp: J = (1/n)·Σ logsumexp(z_i) − z_i,class_i
 //
-// with z = X·W + b (the mlp's hidden layers being ReLU(h·Wl + bl)).
+// with z = X·W + b (the mlp's hidden layers being ReLU(h·Wl + bl)); a
+// cnn's is its mean softmax cross-entropy, computed by netLoss.
 func Loss(p Problem, d *Data, params map[string][]float64) (float64, error) {
+	if !p.Dense() {
+		return netLoss(p, d, params)
+	}
 	names := ParamNames(p)
 	for l, io := range p.Layers() {
 		W, b := params[names[2*l]], params[names[2*l+1]]

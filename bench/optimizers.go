@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -307,4 +308,37 @@ func runSuite(sp suiteProblem, pname, oname string, lr float64) (SuiteRow, error
 		row.Final = row.Curve[len(row.Curve)-1]
 	}
 	return row, nil
+}
+
+// WriteSuiteJSON writes RunOptimizers's rows as a JSON array; a final loss
+// that is not finite (a diverged run) is null.
+func WriteSuiteJSON(w io.Writer, rows []SuiteRow) error {
+	type jsonRow struct {
+		Problem   string     `json:"problem"`
+		Optimizer string     `json:"optimizer"`
+		LR        float64    `json:"lr"`
+		Steps     int        `json:"steps"`
+		Final     *float64   `json:"final"`
+		Status    string     `json:"status"`
+		Seconds   float64    `json:"seconds"`
+		Curve     []*float64 `json:"curve"`
+	}
+	finite := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	out := make([]jsonRow, 0, len(rows))
+	for _, r := range rows {
+		jr := jsonRow{Problem: r.Problem, Optimizer: r.Optimizer, LR: r.LR, Steps: r.Steps, Final: finite(r.Final),
+			Status: r.Status, Seconds: r.Time.Seconds(), Curve: make([]*float64, len(r.Curve))}
+		for i, v := range r.Curve {
+			jr.Curve[i] = finite(v)
+		}
+		out = append(out, jr)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,7 +17,7 @@ import (
 // peerScripts are the Python peers, sent to the interpreter on standard
 // input so that they run wherever the descent binary does.
 //
-//go:embed peers/common.py peers/numpy_steps.py peers/torch_steps.py
+//go:embed peers/common.py peers/numpy_steps.py peers/torch_steps.py peers/torch_lenet.py peers/numpy_gemm.py
 var peerScripts embed.FS
 
 // peer is one Python implementation: its row name, the module it needs
@@ -31,12 +32,72 @@ var peerList = []peer{
 
 // peerResult is what a peer script printed.
 type peerResult struct {
-	Peer      string               `json:"peer"`
-	Version   string               `json:"version"`
-	USPerStep float64              `json:"us_per_step"`
-	Steps     int                  `json:"steps"`
-	Params    map[string][]float64 `json:"params"`
-	Skipped   string               `json:"skipped"`
+	Peer      string  `json:"peer"`
+	Version   string  `json:"version"`
+	USPerStep float64 `json:"us_per_step"`
+	// CPUUSPerStep is the process's CPU time per step, all its threads.
+	CPUUSPerStep float64              `json:"cpu_us_per_step"`
+	Steps        int                  `json:"steps"`
+	Params       map[string][]float64 `json:"params"`
+	Skipped      string               `json:"skipped"`
+	// ByThreads gives the time per step at each thread count tried, when
+	// the peer tried more than one; USPerStep is the fastest.
+	ByThreads []threadTime `json:"by_threads"`
+}
+
+// threadTime is a peer's time per step at one thread count.
+type threadTime struct {
+	Threads   int     `json:"threads"`
+	USPerStep float64 `json:"us_per_step"`
+}
+
+// byThreads describes the times at each thread count, "" for one.
+func (r *peerResult) byThreads() string {
+	if len(r.ByThreads) < 2 {
+		return ""
+	}
+	parts := make([]string, len(r.ByThreads))
+	for i, t := range r.ByThreads {
+		parts[i] = fmt.Sprintf("%d thread%s %s", t.Threads, plural(t.Threads), duration(t.USPerStep*1e3))
+	}
+	return "best of " + strings.Join(parts, ", ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// peerThreads is the thread counts every contender that can tries on p:
+// 1 and threads for a network problem (mlp, cnn, epoch), whose small
+// products gain little from a second core and lose much when the cores
+// are busy; threads alone otherwise.
+func peerThreads(p Problem, threads int) []int {
+	if p.Network() && threads > 1 {
+		return []int{1, threads}
+	}
+	return []int{threads}
+}
+
+// runPeerEach runs the peer once per thread count, with its BLAS's thread
+// count in the environment, and keeps the fastest run.
+func runPeerEach(ctx context.Context, python string, pe peer, p Problem, checkSteps int, minTime time.Duration, threads []int) (*peerResult, error) {
+	var best *peerResult
+	var times []threadTime
+	for _, t := range threads {
+		res, err := runPeer(ctx, python, pe, p, checkSteps, minTime, []int{t})
+		if err != nil || res.Skipped != "" {
+			return res, err
+		}
+		times = append(times, threadTime{Threads: t, USPerStep: res.USPerStep})
+		if best == nil || res.USPerStep < best.USPerStep {
+			best = res
+		}
+	}
+	best.ByThreads = times
+	return best, nil
 }
 
 // pythons finds, for each module the peers need, the first interpreter
@@ -140,12 +201,23 @@ type peerRequest struct {
 	Optimizer  string  `json:"optimizer"`
 	CheckSteps int     `json:"check_steps"`
 	MinTime    float64 `json:"min_time"`
-	Threads    int     `json:"threads"`
+	// Threads is the thread count for torch (the first of ThreadCounts).
+	Threads int `json:"threads"`
+	// ThreadCounts are the thread counts a peer times, keeping the fastest.
+	ThreadCounts []int `json:"thread_counts"`
+	// Net, Input, Float32 and Params describe a network problem: its layers
+	// in Descent's grammar, a row's image shape, the dtype, and each
+	// parameter's name, shape and fan-in (starting values from netInit's
+	// formula).
+	Net     string     `json:"net,omitempty"`
+	Input   []int      `json:"input,omitempty"`
+	Float32 bool       `json:"float32"`
+	Params  []netParam `json:"params,omitempty"`
 }
 
 // runPeer runs one peer script on p with python. It returns a result with
 // Skipped set when the script declined, and an error when it failed.
-func runPeer(ctx context.Context, python string, pe peer, p Problem, checkSteps int, minTime time.Duration, threads int) (*peerResult, error) {
+func runPeer(ctx context.Context, python string, pe peer, p Problem, checkSteps int, minTime time.Duration, threads []int) (*peerResult, error) {
 	common, err := peerScripts.ReadFile("peers/common.py")
 	if err != nil {
 		return nil, err
@@ -154,20 +226,31 @@ func runPeer(ctx context.Context, python string, pe peer, p Problem, checkSteps 
 	if err != nil {
 		return nil, err
 	}
-	req, err := json.Marshal(peerRequest{
+	pr := peerRequest{
 		Name: p.Name, Kind: p.Kind, N: p.N, D: p.D, K: p.K, Hidden: append([]int{}, p.Hidden...),
 		Batch: p.Batch, LR: p.LR, Optimizer: p.Optimizer, CheckSteps: checkSteps,
-		MinTime: minTime.Seconds(), Threads: threads,
-	})
+		MinTime: minTime.Seconds(), Threads: threads[0], ThreadCounts: threads,
+		Net: p.Net, Input: p.Input, Float32: p.Float32,
+	}
+	if !p.Dense() {
+		if pr.Params, err = netParams(p); err != nil {
+			return nil, err
+		}
+	}
+	req, err := json.Marshal(pr)
 	if err != nil {
 		return nil, err
 	}
 	// Data set-up, imports, the check steps and the warm-up come on top of
 	// the timed loop; stock Gorgonia-sized steps need minutes at most.
-	rctx, cancel := context.WithTimeout(ctx, 5*time.Minute+20*minTime)
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Minute+time.Duration(20*len(threads))*minTime)
 	defer cancel()
 	cmd := exec.CommandContext(rctx, python, "-", string(req))
 	cmd.Stdin = bytes.NewReader(append(append(common, '\n'), script...))
+	if pe.module == "numpy" && len(threads) == 1 && threads[0] > 0 {
+		n := strconv.Itoa(threads[0])
+		cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+n, "OMP_NUM_THREADS="+n, "MKL_NUM_THREADS="+n)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -2,6 +2,8 @@ package bench
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -30,15 +32,55 @@ type Problem struct {
 	// Optimizer is "sgd" (w ← w − lr·g) or "adam" (Kingma & Ba 2015,
 	// β1 = 0.9, β2 = 0.999, ε = 1e-8, as torch.optim.Adam).
 	Optimizer string
+	// Net is a cnn's or epoch's network in Descent's layer grammar
+	// (nn.Parse); the PyTorch peer builds the same nn.Sequential from it.
+	Net string
+	// Input is the shape of one row of X for a cnn or epoch problem:
+	// (channels, height, width), D being their product.
+	Input []int
+	// Float32 runs the step in float32 (the cnn and epoch problems, as
+	// networks are trained); the check then allows float32 rounding
+	// (CheckTolerance32).
+	Float32 bool
+
+	workers int // Descent's executor workers; 0 is its default
 }
 
-// Kinds lists the problem kinds in the order they are shown.
-var Kinds = []string{"linreg", "logreg", "softmax", "mlp"}
+// Kinds lists the problem kinds in the order they are shown: the dense
+// kinds linreg, logreg, softmax and mlp on data from closed formulas; cnn,
+// a convolutional network's step on images from the same formulas; and
+// epoch, a whole training epoch on a real data set.
+var Kinds = []string{"linreg", "logreg", "softmax", "mlp", "cnn", "epoch"}
+
+// DigitsCNN is issue 10's digits network, on 8×8 images: two 3×3
+// convolutions with ReLU and 2×2 max pooling, then a linear layer.
+const DigitsCNN = "conv2d(16,3,padding=1) relu maxpool2d(2) conv2d(32,3,padding=1) relu maxpool2d(2) flatten linear(10)"
+
+// LeNet5 is the LeNet-5-style network on 28×28 images (LeCun et al.
+// 1998, with ReLU and max pooling), as bench/peers/torch_lenet.py builds it.
+const LeNet5 = "conv2d(6,5,padding=2) relu maxpool2d(2) conv2d(16,5) relu maxpool2d(2) flatten linear(120) relu linear(84) relu linear(10)"
+
+// namedProblems are the problems known by name alone.
+var namedProblems = map[string]Problem{
+	// The shape of scikit-learn's digits: 1797 rows of 64 pixels, 10 classes.
+	"mlp-digits": {Kind: "mlp", N: 1797, D: 64, K: 10, Hidden: []int{128}, Batch: 128},
+	// The digits CNN's float32 step at batch 64 on digits-shaped images.
+	"cnn-digits": {Kind: "cnn", N: 1797, D: 64, K: 10, Batch: 64, Net: DigitsCNN, Input: []int{1, 8, 8}, Float32: true},
+	// LeNet-5's float32 step at batch 64 on 28×28 images.
+	"cnn-lenet": {Kind: "cnn", N: 1280, D: 784, K: 10, Batch: 64, Net: LeNet5, Input: []int{1, 28, 28}, Float32: true},
+	// One epoch of LeNet-5 on Fashion-MNIST's 60000 training images,
+	// float32, batch 64, Adam at 0.002, as `descent train` runs it.
+	"lenet-fashion": {Kind: "epoch", N: 60000, D: 784, K: 10, Batch: 64, LR: 0.002, Net: LeNet5, Input: []int{1, 28, 28}, Float32: true},
+}
+
+// NamedProblems lists the problems known by name alone, sorted.
+func NamedProblems() []string { return slices.Sorted(maps.Keys(namedProblems)) }
 
 // DefaultProblems are the problems Run measures when none are named.
 var DefaultProblems = []string{
 	"linreg-5x1", "linreg-1000x10", "linreg-100000x100",
 	"logreg-100000x100", "softmax-100000x100x10", "mlp-digits",
+	"cnn-digits", "cnn-lenet",
 }
 
 // DefaultLR is the learning rate a problem of kind uses when LR is 0.
@@ -57,15 +99,20 @@ func DefaultLR(kind string) float64 {
 //
 //	linreg-NxD, logreg-NxD, softmax-NxDxK,
 //	mlp-NxD-H1[-H2…]xK (ReLU hidden widths H, batch 128 or N if smaller),
-//	mlp-digits (mlp-1797x64-128x10: the shape of scikit-learn's digits).
+//	mlp-digits (mlp-1797x64-128x10: the shape of scikit-learn's digits),
+//	cnn-digits (DigitsCNN's step on 8×8 images, batch 64, float32),
+//	cnn-lenet (LeNet5's step on 28×28 images, batch 64, float32),
+//	lenet-fashion (an epoch of LeNet5 on Fashion-MNIST, when installed).
 func ParseProblem(name string) (Problem, error) {
-	if name == "mlp-digits" {
-		p := Problem{Name: name, Kind: "mlp", N: 1797, D: 64, K: 10, Hidden: []int{128}, Batch: 128}
+	if p, ok := namedProblems[name]; ok {
+		p.Name = name
+		p.Hidden = slices.Clone(p.Hidden)
+		p.Input = slices.Clone(p.Input)
 		return p.withDefaults(), nil
 	}
 	kind, shape, ok := strings.Cut(name, "-")
 	bad := func(why string) (Problem, error) {
-		return Problem{}, fmt.Errorf("bench: problem %q: %s (want linreg-NxD, logreg-NxD, softmax-NxDxK, mlp-NxD-H…xK or mlp-digits)", name, why)
+		return Problem{}, fmt.Errorf("bench: problem %q: %s (want linreg-NxD, logreg-NxD, softmax-NxDxK, mlp-NxD-H…xK or one of %s)", name, why, strings.Join(NamedProblems(), ", "))
 	}
 	if !ok {
 		return bad("no shape after the kind")
@@ -148,12 +195,20 @@ func (p Problem) withDefaults() Problem {
 	}
 	if p.Optimizer == "" {
 		p.Optimizer = "sgd"
-		if p.Kind == "mlp" {
+		if p.Network() {
 			p.Optimizer = "adam"
 		}
 	}
 	return p
 }
+
+// Network reports whether p trains a network with Adam by default: the
+// mlp, cnn and epoch kinds.
+func (p Problem) Network() bool { return p.Kind == "mlp" || p.Kind == "cnn" || p.Kind == "epoch" }
+
+// Dense reports whether p is one of the dense kinds (linreg, logreg,
+// softmax, mlp) that every hand-written contender implements.
+func (p Problem) Dense() bool { return p.Kind != "cnn" && p.Kind != "epoch" }
 
 // Validate reports the first field of p that is out of range.
 func (p Problem) Validate() error {
@@ -163,13 +218,27 @@ func (p Problem) Validate() error {
 	}
 	switch p.Kind {
 	case "linreg", "logreg", "softmax", "mlp":
+	case "cnn", "epoch":
+		if p.Net == "" {
+			return fail("a %s problem needs a network", p.Kind)
+		}
+		size := 1
+		for _, v := range p.Input {
+			if v < 1 {
+				return fail("input shape %v must have sizes ≥ 1", p.Input)
+			}
+			size *= v
+		}
+		if len(p.Input) == 0 || size != p.D {
+			return fail("input shape %v must hold d = %d values", p.Input, p.D)
+		}
 	default:
 		return fail("kind must be one of %s, got %q", strings.Join(Kinds, ", "), p.Kind)
 	}
 	if p.N < 1 || p.D < 1 {
 		return fail("n and d must be ≥ 1, got %dx%d", p.N, p.D)
 	}
-	if (p.Kind == "softmax" || p.Kind == "mlp") && p.K < 2 {
+	if p.Kind != "linreg" && p.Kind != "logreg" && p.K < 2 {
 		return fail("k must be ≥ 2, got %d", p.K)
 	}
 	if p.Kind == "mlp" && len(p.Hidden) == 0 {

@@ -25,6 +25,9 @@ func TestParseProblem(t *testing.T) {
 		{"softmax-300x7x4", "softmax", 300, 7, 4, 0, nil, "sgd", DefaultLR("softmax")},
 		{"mlp-digits", "mlp", 1797, 64, 10, 128, []int{128}, "adam", DefaultLR("mlp")},
 		{"mlp-50x4-8-6x3", "mlp", 50, 4, 3, 50, []int{8, 6}, "adam", DefaultLR("mlp")},
+		{"cnn-digits", "cnn", 1797, 64, 10, 64, nil, "adam", DefaultLR("cnn")},
+		{"cnn-lenet", "cnn", 1280, 784, 10, 64, nil, "adam", DefaultLR("cnn")},
+		{"lenet-fashion", "epoch", 60000, 784, 10, 64, nil, "adam", 0.002},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,6 +75,9 @@ func TestProblemErrors(t *testing.T) {
 		{Name: "opt", Kind: "linreg", N: 5, D: 1, Optimizer: "lbfgs"},
 		{Name: "hidden", Kind: "mlp", N: 5, D: 1, K: 2},
 		{Name: "kind", Kind: "svm", N: 5, D: 1},
+		{Name: "no-net", Kind: "cnn", N: 5, D: 4, K: 2, Input: []int{1, 2, 2}},
+		{Name: "input", Kind: "cnn", N: 5, D: 4, K: 2, Net: "flatten linear(2)", Input: []int{1, 3, 2}},
+		{Name: "input-zero", Kind: "cnn", N: 5, D: 4, K: 2, Net: "flatten linear(2)", Input: []int{0, 2, 2}},
 	} {
 		err := p.Validate()
 		if err == nil {
@@ -98,5 +104,30 @@ func golden(t *testing.T, name, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s differs (run with -update after checking):\ngot:\n%s\nwant:\n%s", name, got, want)
+	}
+}
+
+// TestNamedProblems checks that every named problem parses to a valid
+// problem whose network, for the network kinds, builds and names its
+// parameters as PyTorch's nn.Sequential does.
+func TestNamedProblems(t *testing.T) {
+	for _, name := range NamedProblems() {
+		p, err := ParseProblem(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if p.Dense() {
+			continue
+		}
+		if !p.Float32 || p.Optimizer != "adam" {
+			t.Errorf("%s: float32 %v, optimizer %s; want float32 Adam", name, p.Float32, p.Optimizer)
+		}
+		names := ParamNames(p)
+		if len(names) == 0 || names[0] != "0.weight" || names[1] != "0.bias" {
+			t.Errorf("%s: parameters %v, want PyTorch's names from 0.weight, 0.bias", name, names)
+		}
 	}
 }

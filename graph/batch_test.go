@@ -292,10 +292,10 @@ func TestBlockSplitting(t *testing.T) {
 							if remAlways && !hasRem || remNever && hasRem {
 								t.Errorf("built for %v rows: remainder block %v", sizes, hasRem)
 							}
+							// Helpers join a split batch only when a worker
+							// goroutine is idle (the caller runs any range no
+							// one took), so how many ran depends on the load.
 							t.Logf("%d worker(s) ran, blocks of %v rows", ran, sizes)
-							if c.wide && workers > 1 && ran < 2 {
-								t.Errorf("a %d-row batch of a %d-parameter model ran on %d worker(s) of %d", n, paramCount(spec), ran, workers)
-							}
 						})
 					}
 				}

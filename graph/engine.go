@@ -348,9 +348,104 @@ type exec[T Float] struct {
 	nout    int
 
 	paramValues int
-	splitBlock  int          // block rows when a batch is split over workers
-	used        atomic.Int64 // values allocated by every compiled program
-	wg          sync.WaitGroup
+	rowWork     map[programKind]int // multiply-adds per row of a kind's programs
+	splitBlock  int                 // block rows when a batch is split over workers
+	used        atomic.Int64        // values allocated by every compiled program
+	call        splitCall[T]
+	prepared    map[splitKey]bool // splits whose programs prepareSplit compiled
+}
+
+// splitCall is the state of one split batch: its w row ranges are claimed
+// through state, the call's generation (high 32 bits), the number of
+// ranges (16 bits) and the next unclaimed one (low 16 bits), by the caller
+// and by helpers on the package's worker goroutines. The caller claims
+// ranges until none is left and then waits only for those a helper is
+// running, so a helper the OS has not scheduled yet (a loaded machine)
+// costs nothing but its share of parallelism. A range always goes to one
+// participant, which runs its blocks in order into the range's own
+// accumulator, so the sums, and the result, do not depend on who ran what.
+// A participant runs programs of its own slot (x.pw[slot]): the caller
+// slot 0, helper i slot i, held through busy so that a helper that wakes
+// late never shares a slot with a newer one.
+type splitCall[T Float] struct {
+	state   atomic.Uint64
+	gen     uint32
+	wg      sync.WaitGroup
+	helpers []splitHelper[T]
+	busy    []atomic.Bool // per slot
+	kind    programKind
+	xs, ys  []T
+	n, w    int
+}
+
+// splitHelper is the task handed to a worker goroutine: join call gen of x
+// on slot.
+type splitHelper[T Float] struct {
+	x    *exec[T]
+	slot int
+	gen  atomic.Uint32
+}
+
+func (h *splitHelper[T]) run() {
+	c := &h.x.call
+	if !c.busy[h.slot].CompareAndSwap(false, true) {
+		return
+	}
+	h.x.participate(h.slot, h.gen.Load())
+	c.busy[h.slot].Store(false)
+}
+
+// claim returns the next unclaimed range of call gen, or −1.
+func (c *splitCall[T]) claim(gen uint32) int {
+	for {
+		v := c.state.Load()
+		next, count := int(v&0xffff), int(v>>16&0xffff)
+		if uint32(v>>32) != gen || next >= count {
+			return -1
+		}
+		if c.state.CompareAndSwap(v, v+1) {
+			return next
+		}
+	}
+}
+
+// participate runs ranges of call gen on slot's programs until none is left.
+func (x *exec[T]) participate(slot int, gen uint32) {
+	c := &x.call
+	for r := c.claim(gen); r >= 0; r = c.claim(gen) {
+		x.work(slot, r, c.kind, c.xs, c.ys, r*c.n/c.w, (r+1)*c.n/c.w, c.n)
+		c.wg.Done()
+	}
+}
+
+// task is work for the package's worker goroutines.
+type task interface{ run() }
+
+// workers are long-lived goroutines, shared by every engine, that run tasks
+// handed to them over an unbuffered channel: a hand-off succeeds only while
+// one is idle, and a task no worker takes is simply not run (its share of
+// the work falls to the caller).
+var workers struct {
+	mu sync.Mutex
+	n  int
+	ch chan task
+}
+
+// ensureWorkers starts workers until n are running.
+func ensureWorkers(n int) chan task {
+	workers.mu.Lock()
+	defer workers.mu.Unlock()
+	if workers.ch == nil {
+		workers.ch = make(chan task)
+	}
+	for ; workers.n < n; workers.n++ {
+		go func(ch chan task) {
+			for t := range ch {
+				t.run()
+			}
+		}(workers.ch)
+	}
+	return workers.ch
 }
 
 type progKey struct {
@@ -367,7 +462,8 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 	if b == 0 {
 		b = max(64, (256<<10)/8/max(1, e.spec.InputSize()))
 	}
-	x := &exec[T]{e: e, workers: w, block: b, bwise: map[programKind]bool{}}
+	w = min(w, 1<<15)
+	x := &exec[T]{e: e, workers: w, block: b, bwise: map[programKind]bool{}, rowWork: map[programKind]int{}}
 	// A split batch's blocks stay small enough that no matrix product in
 	// them reaches gonum's parallel threshold (4 tiles of 64×64), so the
 	// workers do not start goroutines of their own.
@@ -393,6 +489,11 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 	}
 	x.lossAcc = make([]float64, w)
 	x.errs = make([]error, w)
+	x.call.busy = make([]atomic.Bool, w)
+	x.call.helpers = make([]splitHelper[T], w)
+	for i := range x.call.helpers {
+		x.call.helpers[i] = splitHelper[T]{x: x, slot: i}
+	}
 	if _, is64 := any(T(0)).(float64); !is64 {
 		x.p32 = make([][]T, len(e.spec.Params))
 		for j, p := range e.spec.Params {
@@ -542,20 +643,35 @@ func (x *exec[T]) batchwise(kind programKind) (bool, error) {
 	return p.batchwise, nil
 }
 
+// perRow is the multiply-adds a row costs in a training step: three times
+// those of the one-row prediction (forward; the backward pass takes about
+// twice the forward's products), counted by nodeWork, and at least the
+// parameter count. Loss and Step take the same estimate, so that a batch
+// splits the same way, to the bit, in both.
+func (x *exec[T]) perRow() int {
+	if w, ok := x.rowWork[kindPredict]; ok {
+		return w
+	}
+	w := x.paramValues
+	if p, err := x.prog(0, kindPredict, 1); err == nil {
+		w = max(w, 3*p.work)
+	}
+	x.rowWork[kindPredict] = max(1, w)
+	return x.rowWork[kindPredict]
+}
+
 // split reports how many workers a batch of n rows uses; 1 means no split.
-// split reports how many workers a batch of n rows uses. Work per row is
-// taken to be about the parameter count (one multiply-add per weight each
-// way), and a worker is worth starting only for parallelWork of it.
+// A worker is worth its hand-off only for parallelWork multiply-adds
+// (perRow) and minWorkerRows rows.
 func (x *exec[T]) split(n int, kind programKind) int {
 	if bw, err := x.batchwise(kind); !x.e.spec.RowMean || x.workers <= 1 || bw || err != nil {
 		return 1
 	}
-	per := max(1, x.paramValues)
-	return max(1, min(x.workers, n*per/parallelWork, n/minWorkerRows))
+	return max(1, min(x.workers, n*x.perRow()/parallelWork, n/minWorkerRows))
 }
 
 const (
-	parallelWork  = 1 << 19 // multiply-adds that pay for a goroutine hand-off
+	parallelWork  = 1 << 19 // multiply-adds that pay for a hand-off to a worker
 	minWorkerRows = 16
 )
 
@@ -592,14 +708,29 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 		}
 		return float64(p.vals[p.loss][0]), nil
 	}
-	// Split the batch: worker i takes a contiguous range of rows and runs
-	// it in blocks, accumulating block-weighted losses and gradients.
-	x.wg.Add(w - 1)
-	for i := 0; i < w-1; i++ {
-		go x.workAsync(i, kind, xs, ys, i*n/w, (i+1)*n/w, n)
+	// Split the batch into w contiguous ranges of rows (see splitCall),
+	// each run in blocks, accumulating block-weighted losses and gradients.
+	if err := x.prepareSplit(kind, n, w); err != nil {
+		return 0, err
 	}
-	x.work(w-1, kind, xs, ys, (w-1)*n/w, n, n)
-	x.wg.Wait()
+	c := &x.call
+	c.gen++
+	gen := c.gen
+	c.kind, c.xs, c.ys, c.n, c.w = kind, xs, ys, n, w
+	c.wg.Add(w)
+	c.state.Store(uint64(gen)<<32 | uint64(w)<<16)
+	ch := ensureWorkers(w - 1)
+	for i := 1; i < w; i++ {
+		h := &c.helpers[i]
+		h.gen.Store(gen)
+		select {
+		case ch <- h:
+		default: // no idle worker: the caller claims the range itself
+		}
+	}
+	x.participate(0, gen)
+	c.wg.Wait()
+	c.xs, c.ys = nil, nil
 	var loss float64
 	for i := 0; i < w; i++ {
 		if x.errs[i] != nil {
@@ -633,12 +764,45 @@ func (x *exec[T]) bindData(p *program[T], xs, ys []T, lo, hi int) {
 	}
 }
 
-func (x *exec[T]) workAsync(w int, kind programKind, xs, ys []T, lo, hi, n int) {
-	defer x.wg.Done()
-	x.work(w, kind, xs, ys, lo, hi, n)
+// prepareSplit compiles, the first time a batch of n rows is split w ways,
+// the programs of every block size any range holds on every slot, since
+// any participant may claim any range: a steady-state step then compiles,
+// and allocates, nothing, whoever runs what.
+func (x *exec[T]) prepareSplit(kind programKind, n, w int) error {
+	k := splitKey{kind, n, w}
+	if x.prepared[k] {
+		return nil
+	}
+	block := x.block
+	if w > 1 {
+		block = x.splitBlock
+	}
+	for r := 0; r < w; r++ {
+		lo, hi := r*n/w, (r+1)*n/w
+		for b, end := lo, lo; b < hi; b = end {
+			end = blockEnd(b, hi, block)
+			for slot := 0; slot < w; slot++ {
+				if _, err := x.prog(slot, kind, end-b); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if x.prepared == nil {
+		x.prepared = map[splitKey]bool{}
+	}
+	x.prepared[k] = true
+	return nil
 }
 
-func (x *exec[T]) work(w int, kind programKind, xs, ys []T, lo, hi, n int) {
+type splitKey struct {
+	kind programKind
+	n, w int
+}
+
+// work runs rows [lo, hi), range w of a split batch of n rows, in blocks
+// on slot's programs, into range w's accumulators.
+func (x *exec[T]) work(slot, w int, kind programKind, xs, ys []T, lo, hi, n int) {
 	x.errs[w] = nil
 	x.lossAcc[w] = 0
 	for _, a := range x.acc[w] {
@@ -650,7 +814,7 @@ func (x *exec[T]) work(w int, kind programKind, xs, ys []T, lo, hi, n int) {
 	}
 	for r, end := lo, lo; r < hi; r = end {
 		end = blockEnd(r, hi, block)
-		p, err := x.prog(w, kind, end-r)
+		p, err := x.prog(slot, kind, end-r)
 		if err != nil {
 			x.errs[w] = err
 			return

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -86,6 +87,7 @@ func link[T Float](g *G.ExprGraph, dt tensor.Dtype, targets G.Nodes, budget int,
 			return nil, err
 		}
 		p.code[s].run = run
+		p.work += nodeWork(p, n, in)
 	}
 	for _, t := range targets {
 		if _, ok := slot[t]; !ok {
@@ -168,4 +170,32 @@ func checkBudget(need map[*G.Node]bool, budget int) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// costed is an op that says how many multiply-adds its kernel does on
+// inputs of the given shapes (ops' convolutions and matrix products).
+type costed interface {
+	MultiplyAdds(in []tensor.Shape) int
+}
+
+// nodeWork is the multiply-adds of node n's kernel: a costed op's own
+// count, m·n·k for Gorgonia's matrix products, and one per output value for
+// everything else. The executor sizes its split of a batch with it.
+func nodeWork[T Float](p *program[T], n *G.Node, in []int) int {
+	shapes := make([]tensor.Shape, len(in))
+	for i, s := range in {
+		shapes[i] = p.shapes[s]
+	}
+	if c, ok := n.Op().(costed); ok {
+		return c.MultiplyAdds(shapes)
+	}
+	out := sizeOf(n.Shape())
+	if fmt.Sprintf("%T", n.Op()) == "gorgonia.linAlgBinOp" && len(shapes) == 2 && len(shapes[0]) == 2 {
+		k := shapes[0][1]
+		if strings.HasPrefix(n.Op().String(), "Aᵀ") {
+			k = shapes[0][0]
+		}
+		return out * k
+	}
+	return out
 }

@@ -33,6 +33,7 @@ type program[T Float] struct {
 	n       int      // rows
 
 	batchwise bool // the build computes statistics across rows
+	work      int  // multiply-adds of one run: its products and convolutions (nodeWork)
 
 	users   map[*G.Node][]*G.Node // consumers of each node, while linking
 	targets map[*G.Node]bool      // nodes read after a run

@@ -245,6 +245,13 @@ func convForwardKernel[T conv.Float](op *convOp, in []tensor.Shape) (func([]T, [
 	return func(out []T, in [][]T) error { return conv.Forward(c, out, in[0], in[1], nil, ws) }, nil
 }
 
+// MultiplyAdds is the convolution's multiply-adds, N·K·OH·OW·(C/G)·KH·KW,
+// the same for its two gradients; the executor sizes its split of a batch
+// by it.
+func (op *convOp) MultiplyAdds([]tensor.Shape) int { return convWork(op.c) }
+
+func convWork(c *conv.Conv) int { return c.OutputSize() * (c.C / c.Groups) * c.KH * c.KW }
+
 // convDataOp is ∂L/∂x of a convolution, from (w, ∂L/∂y).
 type convDataOp struct{ c *conv.Conv }
 
@@ -283,6 +290,9 @@ func convDataKernel[T conv.Float](op *convDataOp, in []tensor.Shape) (func([]T, 
 	return func(out []T, in [][]T) error { return conv.BackwardData(c, out, in[0], in[1], ws) }, nil
 }
 
+// MultiplyAdds is convOp's.
+func (op *convDataOp) MultiplyAdds([]tensor.Shape) int { return convWork(op.c) }
+
 // convFilterOp is ∂L/∂w of a convolution, from (x, ∂L/∂y).
 type convFilterOp struct{ c *conv.Conv }
 
@@ -320,6 +330,9 @@ func convFilterKernel[T conv.Float](op *convFilterOp, in []tensor.Shape) (func([
 	c, ws := op.c, make([]T, op.c.WorkspaceSize())
 	return func(out []T, in [][]T) error { return conv.BackwardFilter(c, out, in[0], in[1], ws) }, nil
 }
+
+// MultiplyAdds is convOp's.
+func (op *convFilterOp) MultiplyAdds([]tensor.Shape) int { return convWork(op.c) }
 
 // channelBiasOp is y + b over axis 1.
 type channelBiasOp struct{ shape tensor.Shape }

@@ -122,6 +122,15 @@ func matMulKernel[T Float](o *matMulOp, in []tensor.Shape) (func([]T, [][]T) err
 	}, nil
 }
 
+// MultiplyAdds is m·n·k, by which the executor sizes its split of a batch.
+func (o *matMulOp) MultiplyAdds(in []tensor.Shape) int {
+	if len(in) != 2 || len(in[0]) != 2 || len(in[1]) != 2 {
+		return 0
+	}
+	m, k, _, n := o.dims(in[0], in[1])
+	return m * n * k
+}
+
 func (o *matMulOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	a, b := in[0], in[1]
 	var da, db *G.Node

@@ -133,6 +133,9 @@ func (o *pointwiseOp) Do(in ...G.Value) (G.Value, error) {
 }
 
 func (o *pointwiseOp) kernel64() func([]float64, [][]float64) error {
+	if k := fastForward[float64](o.fn, o.a); k != nil {
+		return k
+	}
 	return func(out []float64, in [][]float64) error {
 		f, a := o.fn.f, o.a
 		for i, x := range in[0] {
@@ -143,6 +146,9 @@ func (o *pointwiseOp) kernel64() func([]float64, [][]float64) error {
 }
 
 func (o *pointwiseOp) kernel32() func([]float32, [][]float32) error {
+	if k := fastForward[float32](o.fn, o.a); k != nil {
+		return k
+	}
 	return func(out []float32, in [][]float32) error {
 		f, a := o.fn.f, o.a
 		for i, x := range in[0] {
@@ -193,6 +199,9 @@ func (o *pointwiseGradOp) Do(in ...G.Value) (G.Value, error) {
 }
 
 func (o *pointwiseGradOp) kernel64() func([]float64, [][]float64) error {
+	if k := fastGrad[float64](o.fn, o.a); k != nil {
+		return k
+	}
 	return func(out []float64, in [][]float64) error {
 		df, a, g := o.fn.df, o.a, in[1]
 		for i, x := range in[0] {
@@ -203,6 +212,9 @@ func (o *pointwiseGradOp) kernel64() func([]float64, [][]float64) error {
 }
 
 func (o *pointwiseGradOp) kernel32() func([]float32, [][]float32) error {
+	if k := fastGrad[float32](o.fn, o.a); k != nil {
+		return k
+	}
 	return func(out []float32, in [][]float32) error {
 		df, a, g := o.fn.df, o.a, in[1]
 		for i, x := range in[0] {

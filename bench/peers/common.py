@@ -82,10 +82,11 @@ def batch_start(p, s):
     return (s % (p["n"] // B)) * B
 
 
-def measure(step, p):
+def measure(step, p, cpu=None):
     """Warms step up (3 calls and a tenth of min_time at least), then calls
     it in growing rounds until min_time seconds of calls have been timed
-    with time.perf_counter; returns (µs per step, steps timed)."""
+    with time.perf_counter; returns (µs per step, steps timed). With a list
+    cpu, it appends the process's CPU time per step in µs (all threads)."""
     min_time = p.get("min_time", 1.0)
     t0 = time.perf_counter()
     warm = 0
@@ -93,6 +94,7 @@ def measure(step, p):
         step()
         warm += 1
     n, steps, total = 1, 0, 0.0
+    c0 = time.process_time()
     while total < min_time:
         t0 = time.perf_counter()
         for _ in range(n):
@@ -101,12 +103,51 @@ def measure(step, p):
         steps += n
         per = total / steps
         n = max(1, min(int((min_time - total) / per * 1.2) + 1, 2 * n + 100))
+    if cpu is not None:
+        cpu.append((time.process_time() - c0) / steps * 1e6)
     return total / steps * 1e6, steps
 
 
-def emit(peer, version, us, steps, params):
+def emit(peer, version, us, steps, params, cpu_us=None, by_threads=None):
     """Prints the one JSON result line."""
-    print(json.dumps({"peer": peer, "version": version, "us_per_step": us, "steps": steps, "params": params}))
+    out = {"peer": peer, "version": version, "us_per_step": us, "steps": steps, "params": params}
+    if cpu_us is not None:
+        out["cpu_us_per_step"] = cpu_us
+    if by_threads:
+        out["by_threads"] = by_threads
+    print(json.dumps(out))
+
+
+def net_init(p):
+    """A network's starting parameters by name, as bench/cnn.go's netInit:
+    the l-th parameter at flat index i with fan-in f is
+    sin(0.9·i + 0.013·i·(l+1) + 0.61·l + 1) / √f, each product rounded."""
+    out = {}
+    for l, prm in enumerate(p["params"]):
+        n = int(np.prod(prm["shape"]))
+        i = np.arange(n, dtype=np.float64)
+        fl = float(l)
+        v = np.sin(0.9 * i + (0.013 * i) * (fl + 1) + 0.61 * fl + 1) * (1 / math.sqrt(prm["fan"]))
+        out[prm["name"]] = v.reshape(prm["shape"])
+    return out
+
+
+def parse_net(spec):
+    """Descent's layer grammar as a list of (name, positional args, keyword
+    args), for the layers the network problems use: conv2d, linear,
+    maxpool2d, avgpool2d, relu, tanh, sigmoid, flatten."""
+    import re
+    layers = []
+    for m in re.finditer(r"([a-z0-9]+)(?:\(([^)]*)\))?", spec):
+        args, kw = [], {}
+        for a in filter(None, (x.strip() for x in (m.group(2) or "").split(","))):
+            if "=" in a:
+                k, v = a.split("=", 1)
+                kw[k.strip()] = int(v)
+            else:
+                args.append(int(a))
+        layers.append((m.group(1), args, kw))
+    return layers
 
 
 def skip(reason):

@@ -2,6 +2,9 @@
 on the products of internal/gemm's BenchmarkGemm, in float32 and float64.
 
 Usage: python3 numpy_gemm.py [--min-time SECONDS] [--repeat N] [--shapes NAME,NAME...]
+                             [--spec JSON] [--dtypes f64,f32]
+--spec gives the products as a JSON list of {"name", "m", "n", "k", "ta", "tb"} (how
+`descent bench --gemm` sends its shapes) instead of the built-in list.
 Prints one JSON object: {"peer", "version", "blas", "threads", "results": [
   {"dtype": "f32"|"f64", "shape": NAME, "m", "n", "k", "gflops", "seconds", "gflops_cpu",
    "cpu_seconds"}]},
@@ -79,11 +82,18 @@ def main():
     ap.add_argument("--min-time", type=float, default=0.2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--shapes", default="")
+    ap.add_argument("--spec", default="")
+    ap.add_argument("--dtypes", default="f64,f32")
     args = ap.parse_args()
     want = set(filter(None, args.shapes.split(",")))
+    shapes = SHAPES
+    if args.spec:
+        shapes = [(s["name"], s["m"], s["n"], s["k"], s.get("ta", False), s.get("tb", False))
+                  for s in json.loads(args.spec)]
+    dtypes = [(d, {"f64": np.float64, "f32": np.float32}[d]) for d in args.dtypes.split(",") if d]
     results = []
-    for dtype, name in ((np.float64, "f64"), (np.float32, "f32")):
-        for shape, m, n, k, ta, tb in SHAPES:
+    for name, dtype in dtypes:
+        for shape, m, n, k, ta, tb in shapes:
             if want and shape not in want:
                 continue
             s, cpu = best_seconds(m, n, k, ta, tb, dtype, args.min_time, args.repeat)

@@ -197,11 +197,7 @@ func ChannelSum[T Float](db, dy []T, n, k, sp int) {
 	clear(db[:k])
 	for i := 0; i < n; i++ {
 		for ch := 0; ch < k; ch++ {
-			var s T
-			for _, v := range dy[(i*k+ch)*sp : (i*k+ch+1)*sp] {
-				s += v
-			}
-			db[ch] += s
+			db[ch] += sumOf(dy[(i*k+ch)*sp : (i*k+ch+1)*sp])
 		}
 	}
 }

@@ -9,11 +9,7 @@ func GlobalAvgPool[T Float](y, x []T, planes, hw int) error {
 		return err
 	}
 	for p := range y {
-		var s T
-		for _, v := range x[p*hw : (p+1)*hw] {
-			s += v
-		}
-		y[p] = s / T(hw)
+		y[p] = sumOf(x[p*hw:(p+1)*hw]) / T(hw)
 	}
 	return nil
 }

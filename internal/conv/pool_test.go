@@ -337,3 +337,69 @@ func TestPoolAllocs(t *testing.T) {
 		t.Errorf("the pooling kernels allocate %v times per run", n)
 	}
 }
+
+// TestMaxPool2x2Paths runs 2×2, stride-2 max pooling in float32, where
+// internal/vec's vector loops take the windows they can and the Go loop
+// the rest of each row, and in float64, Go only, on the same values (ties
+// at ±0 after a ReLU, NaNs): outputs and gradients must agree exactly, for
+// planes of odd and even sizes, stacked or not.
+func TestMaxPool2x2Paths(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, sh := range [][4]int{{2, 3, 8, 8}, {2, 3, 9, 11}, {1, 2, 28, 28}, {3, 1, 10, 10}, {2, 2, 4, 4}, {1, 1, 2, 18}, {2, 1, 17, 19}} {
+		p, err := NewMaxPool(poolSpec(sh[0], sh[1], sh[2], sh[3], 2, 2, 2, 2, 0, 0, 1, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fill := range []string{"ties", "nan"} {
+			x32, dy32 := make([]float32, p.InputSize()), make([]float32, p.OutputSize())
+			for i := range x32 {
+				v := float32(r.Float64() - 0.5)
+				switch {
+				case fill == "ties" && v < -0.2:
+					v = float32(math.Copysign(0, -1))
+				case fill == "ties" && v < 0.2:
+					v = 0
+				case fill == "nan" && v > 0.4:
+					v = float32(math.NaN())
+				}
+				x32[i] = v
+			}
+			for i := range dy32 {
+				dy32[i] = float32(r.Float64())
+			}
+			x64, dy64 := make([]float64, len(x32)), make([]float64, len(dy32))
+			for i, v := range x32 {
+				x64[i] = float64(v)
+			}
+			for i, v := range dy32 {
+				dy64[i] = float64(v)
+			}
+			y32, dx32 := nans[float32](p.OutputSize()), nans[float32](p.InputSize())
+			y64, dx64 := nans[float64](p.OutputSize()), nans[float64](p.InputSize())
+			if err := MaxPoolForward(p, y32, x32); err != nil {
+				t.Fatal(err)
+			}
+			if err := MaxPoolBackward(p, dx32, x32, y32, dy32); err != nil {
+				t.Fatal(err)
+			}
+			_ = MaxPoolForward(p, y64, x64)
+			_ = MaxPoolBackward(p, dx64, x64, y64, dy64)
+			same := func(a float32, b float64) bool {
+				if a != a || b != b {
+					return a != a && b != b
+				}
+				return float64(a) == b && math.Signbit(float64(a)) == math.Signbit(b)
+			}
+			for i := range y32 {
+				if !same(y32[i], y64[i]) {
+					t.Fatalf("%v %s: y[%d] = %v in float32, %v in float64", sh, fill, i, y32[i], y64[i])
+				}
+			}
+			for i := range dx32 {
+				if !same(dx32[i], dx64[i]) {
+					t.Fatalf("%v %s: dx[%d] = %v in float32, %v in float64", sh, fill, i, dx32[i], dx64[i])
+				}
+			}
+		}
+	}
+}

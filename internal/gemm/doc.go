@@ -68,8 +68,12 @@
 // A product of fewer than 2^18 multiply-adds runs on the caller's goroutine. A larger one is
 // split over the columns of C (the rows when C is taller than wide or has too few column
 // tiles) into whole tiles, one part per 2^17 multiply-adds up to SetThreads's bound
-// (GOMAXPROCS by default). Parts go to long-lived workers over an unbuffered channel; a part
-// no idle worker takes is run by the caller, so concurrent calls never wait on each other.
+// (GOMAXPROCS by default). The caller hands a part to each long-lived worker that is idle,
+// over an unbuffered channel, and then claims parts itself, through one atomic counter,
+// until none is left; it waits only for parts a worker has started. So concurrent calls
+// never wait on each other, and on a loaded machine a worker the OS has not scheduled yet
+// costs no time: the caller does its part (before, the caller waited for it, and a product
+// of a few microseconds could take a scheduling quantum).
 // Packing buffers come from a pool and are reused: a steady stream of products allocates
 // nothing.
 //
@@ -77,7 +81,10 @@
 //
 // Matrix-vector products (n = 1 or m = 1) skip packing and run as dot products or axpy
 // loops over the rows of the stored matrices; products of at most 64 multiply-adds run as
-// the plain triple loop. Everything else goes through the kernels, which with A read in
+// the plain triple loop. A·Bᵀ with a small C (at most 256 elements) and a long inner
+// dimension (at least 512), a convolution's weight gradient, runs as one vector dot
+// product per element of C: packing would copy both long operands for a handful of tiles
+// padded to the register block (LeNet-5's first layer, 25×6 over 15680 terms: 2.5× faster). Everything else goes through the kernels, which with A read in
 // place cost little more than the B panel's packing even for a 128×64·64×10 product.
 //
 // # OpenBLAS

@@ -373,3 +373,23 @@ func TestGemmAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmDotPath checks the products A·Bᵀ computed as one dot product per
+// element of C (dotShaped): around its bounds on m·n and k, with alpha,
+// beta (and a NaN-filled C for beta 0) and padded strides, and that the
+// other transposes of the same sizes agree too.
+func TestGemmDotPath(t *testing.T) {
+	forEachKernel(t, func(t *testing.T, s *kernelSet) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, sh := range [][3]int{{25, 6, 15680}, {16, 16, dotMinK}, {16, 16, dotMinK - 1}, {16, 17, 600}, {2, 2, 700}, {9, 16, 4096}} {
+			if sh[0]*sh[1] <= dotMaxOut && sh[2] >= dotMinK != dotShaped(sh[0], sh[1], sh[2]) {
+				t.Fatalf("dotShaped(%v) disagrees with its bounds", sh)
+			}
+			for _, ab := range [][2]float64{{1, 0}, {-0.5, 2}, {2, 1}} {
+				for tAB := 0; tAB < 4; tAB++ {
+					gemmCase{tA: tAB&1 != 0, tB: tAB&2 != 0, m: sh[0], n: sh[1], k: sh[2], alpha: ab[0], beta: ab[1], pad: 3, cNaN: ab[1] == 0}.check(t, rng)
+				}
+			}
+		}
+	})
+}

@@ -71,11 +71,51 @@ func (p *part[E]) run() {
 	p.wg.Done()
 }
 
-// split is the pooled state of one parallel call.
+// split is the pooled state of one parallel call. Its parts are claimed, by the caller and
+// by any worker that takes the call's hand-off, through state: the call's generation (high
+// 32 bits), the number of parts (16 bits) and the next unclaimed part (low 16 bits). The
+// caller claims parts until none is left and then waits only for those a worker is running,
+// so a worker the OS has not scheduled yet (a shared machine, more threads than cores) costs
+// nothing: the caller does its share of the product. A worker that wakes after the call has
+// ended, or after the split went back to its pool and on to another call, finds another
+// generation and claims nothing.
 type split[E elem] struct {
-	g     problem[E]
-	parts []part[E]
-	wg    sync.WaitGroup
+	g       problem[E]
+	parts   []part[E]
+	wg      sync.WaitGroup
+	state   atomic.Uint64
+	gen     uint32
+	helpers []helper[E]
+}
+
+// helper is the task handed to a worker: join the call of generation gen of sp.
+type helper[E elem] struct {
+	sp  *split[E]
+	gen atomic.Uint32
+}
+
+func (h *helper[E]) run() { h.sp.work(h.gen.Load()) }
+
+// claim returns the next unclaimed part of call gen, or −1 when none is left or the call
+// is another.
+func (sp *split[E]) claim(gen uint32) int {
+	for {
+		v := sp.state.Load()
+		next, count := int(v&0xffff), int(v>>16&0xffff)
+		if uint32(v>>32) != gen || next >= count {
+			return -1
+		}
+		if sp.state.CompareAndSwap(v, v+1) {
+			return next
+		}
+	}
+}
+
+// work runs parts of call gen until none is left.
+func (sp *split[E]) work(gen uint32) {
+	for i := sp.claim(gen); i >= 0; i = sp.claim(gen) {
+		sp.parts[i].run()
+	}
 }
 
 var splitPools [2]pool
@@ -140,16 +180,23 @@ func (g *problem[E]) run() {
 		}
 		sp.parts[i] = p
 	}
-	ch := ensureWorkers(parts - 1)
+	for len(sp.helpers) < parts-1 {
+		sp.helpers = append(sp.helpers, helper[E]{sp: sp})
+	}
+	sp.gen++
+	gen := sp.gen
 	sp.wg.Add(parts)
-	for i := 1; i < parts; i++ {
+	sp.state.Store(uint64(gen)<<32 | uint64(parts)<<16)
+	ch := ensureWorkers(parts - 1)
+	for i := 0; i < parts-1; i++ {
+		h := &sp.helpers[i]
+		h.gen.Store(gen)
 		select {
-		case ch <- &sp.parts[i]:
-		default:
-			sp.parts[i].run()
+		case ch <- h:
+		default: // no idle worker: the caller claims the part itself
 		}
 	}
-	sp.parts[0].run()
+	sp.work(gen)
 	sp.wg.Wait()
 	sp.g = problem[E]{}
 	splitPool[E]().Put(sp)

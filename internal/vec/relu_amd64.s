@@ -1,0 +1,152 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+DATA one32<>+0(SB)/4, $0x3f800000
+GLOBL one32<>(SB), RODATA|NOPTR, $4
+DATA one64<>+0(SB)/8, $0x3ff0000000000000
+GLOBL one64<>(SB), RODATA|NOPTR, $8
+
+// ReLU: out = x & (x NLE 0): a mask of x > 0 or unordered (NaN) keeps x,
+// everything else (negative, −0, +0) becomes +0. Four vectors a loop.
+
+// func reluF32AVX2(out, x *float32, n int)
+TEXT ·reluF32AVX2(SB), NOSPLIT, $0-24
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VXORPS Y15, Y15, Y15
+
+f32loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VCMPPS $6, Y15, Y0, Y4
+	VCMPPS $6, Y15, Y1, Y5
+	VCMPPS $6, Y15, Y2, Y6
+	VCMPPS $6, Y15, Y3, Y7
+	VANDPS Y0, Y4, Y4
+	VANDPS Y1, Y5, Y5
+	VANDPS Y2, Y6, Y6
+	VANDPS Y3, Y7, Y7
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	VMOVUPS Y6, 64(DI)
+	VMOVUPS Y7, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JNZ  f32loop
+	VZEROUPPER
+	RET
+
+// func reluF64AVX2(out, x *float64, n int)
+TEXT ·reluF64AVX2(SB), NOSPLIT, $0-24
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VXORPD Y15, Y15, Y15
+
+f64loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), Y2
+	VMOVUPD 96(SI), Y3
+	VCMPPD $6, Y15, Y0, Y4
+	VCMPPD $6, Y15, Y1, Y5
+	VCMPPD $6, Y15, Y2, Y6
+	VCMPPD $6, Y15, Y3, Y7
+	VANDPD Y0, Y4, Y4
+	VANDPD Y1, Y5, Y5
+	VANDPD Y2, Y6, Y6
+	VANDPD Y3, Y7, Y7
+	VMOVUPD Y4, (DI)
+	VMOVUPD Y5, 32(DI)
+	VMOVUPD Y6, 64(DI)
+	VMOVUPD Y7, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $16, CX
+	JNZ  f64loop
+	VZEROUPPER
+	RET
+
+// ReLU gradient: out = g · (1.0 & (x GT_OQ 0)): g·1 where x > 0, g·0 where
+// x ≤ 0 or x is NaN, as the Go loop computes it.
+
+// func reluGradF32AVX2(out, x, grad *float32, n int)
+TEXT ·reluGradF32AVX2(SB), NOSPLIT, $0-32
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ grad+16(FP), DX
+	MOVQ n+24(FP), CX
+	VXORPS Y15, Y15, Y15
+	VBROADCASTSS one32<>(SB), Y14
+
+gf32loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VCMPPS $0x1e, Y15, Y0, Y0
+	VCMPPS $0x1e, Y15, Y1, Y1
+	VCMPPS $0x1e, Y15, Y2, Y2
+	VCMPPS $0x1e, Y15, Y3, Y3
+	VANDPS Y14, Y0, Y0
+	VANDPS Y14, Y1, Y1
+	VANDPS Y14, Y2, Y2
+	VANDPS Y14, Y3, Y3
+	VMULPS (DX), Y0, Y0
+	VMULPS 32(DX), Y1, Y1
+	VMULPS 64(DX), Y2, Y2
+	VMULPS 96(DX), Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DX
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JNZ  gf32loop
+	VZEROUPPER
+	RET
+
+// func reluGradF64AVX2(out, x, grad *float64, n int)
+TEXT ·reluGradF64AVX2(SB), NOSPLIT, $0-32
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ grad+16(FP), DX
+	MOVQ n+24(FP), CX
+	VXORPD Y15, Y15, Y15
+	VBROADCASTSD one64<>(SB), Y14
+
+gf64loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), Y2
+	VMOVUPD 96(SI), Y3
+	VCMPPD $0x1e, Y15, Y0, Y0
+	VCMPPD $0x1e, Y15, Y1, Y1
+	VCMPPD $0x1e, Y15, Y2, Y2
+	VCMPPD $0x1e, Y15, Y3, Y3
+	VANDPD Y14, Y0, Y0
+	VANDPD Y14, Y1, Y1
+	VANDPD Y14, Y2, Y2
+	VANDPD Y14, Y3, Y3
+	VMULPD (DX), Y0, Y0
+	VMULPD 32(DX), Y1, Y1
+	VMULPD 64(DX), Y2, Y2
+	VMULPD 96(DX), Y3, Y3
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DX
+	ADDQ $128, DI
+	SUBQ $16, CX
+	JNZ  gf64loop
+	VZEROUPPER
+	RET
