@@ -17,6 +17,7 @@ import (
 	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/optimizers"
 	"github.com/descent-ml/descent/plot"
+	"github.com/descent-ml/descent/train"
 )
 
 // SuiteProblems are the problems of the optimizer comparison, in order.
@@ -184,7 +185,7 @@ func RunOptimizers(ctx context.Context, opt SuiteOptions, w io.Writer) ([]SuiteR
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
-				r, err := runSuite(sp, pname, oname, def.Config().LR*s)
+				r, err := runSuite(ctx, sp, pname, oname, def.Config().LR*s)
 				if err != nil {
 					return nil, err
 				}
@@ -262,7 +263,12 @@ func better(a, b SuiteRow) bool {
 	return a.Final < b.Final
 }
 
-func runSuite(sp suiteProblem, pname, oname string, lr float64) (SuiteRow, error) {
+// runSuite trains one problem with one optimizer and learning rate on
+// train.Run, the loop every command uses: sp.steps updates, the rows in
+// file order (mini-batches of sp.batch, the last smaller one included),
+// the loss of every step recorded. A loss above 1e12 counts as diverged,
+// as does any non-finite value train.Run's guard catches.
+func runSuite(ctx context.Context, sp suiteProblem, pname, oname string, lr float64) (SuiteRow, error) {
 	e, X, Y, n, err := sp.engine()
 	if err != nil {
 		return SuiteRow{}, err
@@ -274,38 +280,42 @@ func runSuite(sp suiteProblem, pname, oname string, lr float64) (SuiteRow, error
 	if err := o.Init(e.Params()); err != nil {
 		return SuiteRow{}, err
 	}
-	row := SuiteRow{Problem: pname, Optimizer: oname, LR: lr, Final: math.Inf(1)}
-	d, t := 0, 0
+	row := SuiteRow{Problem: pname, Optimizer: oname, LR: lr, Final: math.Inf(1), Curve: make([]float64, 0, sp.steps)}
+	var tr train.Data
+	cfg := train.Config{NoShuffle: true, Epochs: sp.steps}
 	if n > 0 {
-		d, t = len(X)/n, len(Y)/n
-	}
-	start := time.Now()
-	for s := 0; s < sp.steps; s++ {
-		x, y, m := X, Y, n
+		tr = train.Data{X: X, Y: Y, N: n, D: len(X) / n, T: len(Y) / n}
 		if sp.batch > 0 && n > sp.batch {
-			r := (s % (n / sp.batch)) * sp.batch
-			x, y, m = X[r*d:(r+sp.batch)*d], Y[r*t:(r+sp.batch)*t], sp.batch
-		}
-		loss, err := e.Step(x, y, m)
-		if err != nil {
-			return row, err
-		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) || loss > 1e12 {
-			row.Status = "diverged"
-			break
-		}
-		row.Curve = append(row.Curve, loss)
-		if err := o.Step(e.Params(), e.Grads()); err != nil {
-			return row, err
+			cfg.BatchSize = sp.batch
+			per := (n + sp.batch - 1) / sp.batch
+			cfg.Epochs = (sp.steps + per - 1) / per
 		}
 	}
-	row.Time = time.Since(start)
-	if n > 0 && row.Status != "diverged" {
-		if row.Final, err = e.Loss(X, Y, n); err != nil {
-			return row, err
+	diverged := false
+	record := train.Funcs{Step: func(s *train.Step) error {
+		switch {
+		case len(row.Curve) == sp.steps: // a step past the last epoch's
+			return train.ErrStop
+		case s.Loss > 1e12:
+			diverged = true
+			return train.ErrStop
 		}
-	} else if len(row.Curve) > 0 && row.Status != "diverged" {
-		row.Final = row.Curve[len(row.Curve)-1]
+		row.Curve = append(row.Curve, s.Loss)
+		return nil
+	}}
+	start := time.Now()
+	res, err := train.Run(ctx, e, train.Adapt(o), tr, nil, cfg, record)
+	row.Time = time.Since(start)
+	if err != nil {
+		return row, err
+	}
+	switch {
+	case res.Status == train.Interrupted:
+		return row, ctx.Err()
+	case diverged || res.Status == train.Diverged:
+		row.Status = "diverged"
+	default:
+		row.Final = res.Loss
 	}
 	return row, nil
 }
