@@ -45,6 +45,21 @@ type CheckRow struct {
 type CheckOptions struct {
 	Seed uint64
 	Rows int
+	// Problems, when not empty, are checked instead of the built-ins: a
+	// user's own models (a layer sequence, a registered module) through
+	// the same path.
+	Problems []CheckProblem
+}
+
+// CheckProblem is a model for GradCheck to check: the problem as it is
+// trained (model, loss, input and target shapes, L2) and a name for its
+// rows. Its gradient is compared with central finite differences only, as
+// it has no closed form. IDs > 0 draws each input value as an integer id
+// in [0, IDs), for a model that starts with an embedding.
+type CheckProblem struct {
+	Name    string
+	Problem Problem
+	IDs     int
 }
 
 type checkCase struct {
@@ -57,6 +72,69 @@ type checkCase struct {
 	// integer ids in [0, ids) as the input (embedding).
 	input []int
 	ids   int
+	// prob, when set, is a user's problem (CheckProblem), used as it is.
+	prob *Problem
+}
+
+// userCases turns CheckProblems into cases, checking each one's shapes.
+func userCases(ps []CheckProblem) ([]checkCase, error) {
+	var cs []checkCase
+	for i, p := range ps {
+		prob := p.Problem
+		name := p.Name
+		if name == "" {
+			name = fmt.Sprintf("problem %d", i+1)
+		}
+		if prob.Model == nil {
+			return nil, fmt.Errorf("models: gradcheck %s: no model", name)
+		}
+		if p.IDs < 0 {
+			return nil, fmt.Errorf("models: gradcheck %s: ids must be >= 0, got %d", name, p.IDs)
+		}
+		c := checkCase{model: name, loss: prob.Loss, prob: &prob, ids: p.IDs, input: prob.Input} // prob keeps its L2
+		if c.loss == "" {
+			c.loss = DefaultLoss(prob.Model)
+		}
+		if _, obj := prob.Model.(Objective); obj {
+			c.loss = "objective"
+		} else {
+			in, out := prob.Input, prob.Target
+			if sz, ok := prob.Model.(Sized); ok {
+				d, k := sz.Dims()
+				if in == nil {
+					in = []int{d}
+				}
+				if out == nil {
+					out = []int{k}
+				}
+			}
+			var ok bool
+			if c.d, ok = checkSize(in); !ok {
+				return nil, fmt.Errorf("models: gradcheck %s: the input shape %v must be given, with sizes >= 1 and at most %d values a row", name, in, MaxCheckRows)
+			}
+			if c.k, ok = checkSize(out); !ok {
+				return nil, fmt.Errorf("models: gradcheck %s: the target shape %v must be given, with sizes >= 1 and at most %d values a row", name, out, MaxCheckRows)
+			}
+			prob.Input, prob.Target = in, out
+		}
+		m := prob.Model
+		c.make = func(int, int, uint64) (Model, error) { return m, nil }
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// checkSize is the number of values in shape, false when it is empty, has
+// a size below 1, or holds more than MaxCheckRows values.
+func checkSize(shape []int) (int, bool) {
+	n := 1
+	for _, v := range shape {
+		if v < 1 || v > MaxCheckRows || n*v > MaxCheckRows {
+			return 0, false
+		}
+		n *= v
+	}
+	return n, len(shape) > 0
 }
 
 // layerCases are the networks that exercise every layer of package nn:
@@ -180,8 +258,18 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 	if n < 1 || n > MaxCheckRows {
 		return nil, fmt.Errorf("models: gradcheck needs 1 to %d rows, got %d", MaxCheckRows, n)
 	}
+	cases := checkCases()
+	if len(opt.Problems) > 0 {
+		var err error
+		if cases, err = userCases(opt.Problems); err != nil {
+			return nil, err
+		}
+		if n*len(cases) > MaxCheckRows*4 {
+			return nil, fmt.Errorf("models: gradcheck of %d problems on %d rows each is too much; check at most %d rows in all", len(cases), n, MaxCheckRows*4)
+		}
+	}
 	var rows []CheckRow
-	for ci, c := range checkCases() {
+	for ci, c := range cases {
 		rng := rand.New(rand.NewPCG(opt.Seed, uint64(ci)))
 		m, err := c.make(c.d, c.k, opt.Seed)
 		if err != nil {
@@ -203,9 +291,13 @@ func GradCheck(opt CheckOptions) ([]CheckRow, error) {
 			X, Y, rows64 = nil, nil, 0
 		}
 		prob := Problem{Model: m, Loss: loss, L2: c.l2, Seed: opt.Seed}
+		if c.prob != nil {
+			prob = *c.prob
+			prob.Dtype = tensor.Float64
+		}
 		if objective {
 			prob.Loss = ""
-		} else if _, sized := m.(Sized); !sized {
+		} else if _, sized := m.(Sized); !sized && c.prob == nil {
 			prob.Input, prob.Target = c.input, []int{c.k}
 			if prob.Input == nil {
 				prob.Input = []int{c.d}

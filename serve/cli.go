@@ -16,6 +16,9 @@ func (s *SurfaceState) cli(p PathSpec) string {
 		return ""
 	}
 	args := []string{"descent", "surface", "--objective", s.Objective}
+	if s.Objective == "bowl" && s.Cond != 0 {
+		args = append(args, "--cond", fmtG(s.Cond))
+	}
 	args = append(args, p.flags()...)
 	args = append(args, "--starts", fmtG(s.Start[0])+","+fmtG(s.Start[1]), "--steps", strconv.Itoa(s.Steps))
 	if s.Tol != 0 {

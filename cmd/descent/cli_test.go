@@ -305,3 +305,43 @@ func TestInitFromATorchStateDict(t *testing.T) {
 	_, _, err = runCLI(t, "train", "--dataset", "digits", "--init", sd, "--model", "conv2d(4,3,padding=1) relu maxpool2d(2) flatten linear(16) gelu linear(10)", "--quiet")
 	assert.ErrorContains(t, err, "1.num_batches_tracked")
 }
+
+// TestGradcheckUserModel: gradcheck checks one model of the user's, from a
+// spec or a model file (a trained model's architecture), and names what
+// is wrong with its flags.
+func TestGradcheckUserModel(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "m.json")
+	_, _, err := runCLI(t, "train", "--dataset", "iris", "--model", "linear(5) gelu linear(3)", "--epochs", "2", "--out", file)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		args []string
+		want string // a row's model name, or the error
+		ok   bool
+	}{
+		{[]string{"--model", "conv2d(2,3,padding=1) relu maxpool2d(2) flatten linear(3)", "--input-shape", "1,4,4", "--loss", "xent"}, "conv2d(2,3,padding=1) relu maxpool2d(2) flatten linear(3)", true},
+		{[]string{"--model", "mlp:5", "--features", "3", "--outputs", "2"}, "mlp:5", true},
+		{[]string{"--model", "embedding(7,3) flatten linear(3)", "--ids", "7", "--loss", "xent"}, "embedding(7,3) flatten linear(3)", true},
+		{[]string{"--model-file", file}, file, true},
+		{[]string{"--model", "linear(3)", "--model-file", file}, "give --model or --model-file, not both", false},
+		{[]string{"--model-file", file, "--loss", "mse"}, "--loss goes with --model; a model file gives its own", false},
+		{[]string{"--model", "flatten linear(3)", "--input-shape", "1,200,200"}, "--input-shape must be in [1, 10000] values a row, got 40000", false},
+		{[]string{"--model", "linear(3)", "--outputs", "0"}, "--outputs must be in [1, 10000], got 0", false},
+		{[]string{"--ids", "3"}, "--ids goes with --model or --model-file", false},
+		{[]string{"--model", "linear(3", "--features", "2"}, `nn: "linear(3": column 9: missing ')' after the arguments of linear`, false},
+	} {
+		out, _, err := runCLI(t, append([]string{"gradcheck", "--json"}, c.args...)...)
+		if !c.ok {
+			assert.EqualError(t, err, c.want, c.args)
+			continue
+		}
+		require.NoError(t, err, c.args)
+		var rows []map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &rows))
+		require.Len(t, rows, 2, c.args)
+		for _, r := range rows {
+			assert.Equal(t, c.want, r["model"])
+			assert.Equal(t, true, r["pass"])
+		}
+	}
+}

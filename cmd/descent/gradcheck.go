@@ -13,6 +13,7 @@ func newGradcheck() *cobra.Command {
 	var asJSON bool
 	var seed uint64
 	var rows int
+	var user userCheck
 	cmd := &cobra.Command{
 		Use:   "gradcheck",
 		Short: "Check autodiff gradients against hand-derived ones and central finite differences",
@@ -23,13 +24,23 @@ gradient against the hand-derived gradient (where a closed form exists) and
 against central finite differences (taken in training mode, so batch norm's
 batch statistics and dropout's mask are those of the gradient). It exits non-zero when a row
 exceeds its tolerance: float64 1e-10 (hand) and 1e-6 (finite differences),
-float32 1e-4.`,
+float32 1e-4.
+
+With --model (a classic spec or a layer sequence) or --model-file (the
+architecture a model file describes, a registered module included) it checks
+that one model instead, at random parameters, against finite differences.`,
+		Example: `  descent gradcheck
+  descent gradcheck --model "conv2d(4,3,padding=1) relu maxpool2d(2) flatten linear(3)" --input-shape 1,6,6 --outputs 3 --loss xent`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if rows < 1 || rows > models.MaxCheckRows {
 				return flagErr("rows", fmt.Sprintf("in [1, %d]", models.MaxCheckRows), rows)
 			}
-			res, err := models.GradCheck(models.CheckOptions{Seed: seed, Rows: rows})
+			problems, err := user.problems(cmd)
+			if err != nil {
+				return err
+			}
+			res, err := models.GradCheck(models.CheckOptions{Seed: seed, Rows: rows, Problems: problems})
 			if err != nil {
 				return err
 			}
@@ -54,5 +65,6 @@ float32 1e-4.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the table as JSON")
 	cmd.Flags().Uint64Var(&seed, "seed", 0, "seed for the random data and parameters")
 	cmd.Flags().IntVar(&rows, "rows", 7, "rows of random data per check, in [1, 10000]")
+	user.flags(cmd.Flags())
 	return cmd
 }
