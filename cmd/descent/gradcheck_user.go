@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/modelfile"
+	"github.com/descent-ml/descent/models"
 )
 
 // userCheck holds gradcheck's flags for checking one model of the user's
