@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 )
@@ -12,8 +13,12 @@ import (
 // showing the latest epoch's loss and, with validation data, the
 // validation loss and accuracy. Use it only when w is a terminal.
 type Progress struct {
-	bar   *progressbar.ProgressBar
-	start int
+	bar           *progressbar.ProgressBar
+	start, epochs int
+	// every is the least time between two redraws (the last epoch is
+	// always drawn); shown is when the bar was last drawn.
+	every time.Duration
+	shown time.Time
 }
 
 var _ Hook = (*Progress)(nil)
@@ -21,13 +26,15 @@ var _ Hook = (*Progress)(nil)
 // NewProgress draws a bar for the epochs after start up to epochs (a
 // resumed run starts after its checkpoint's epochs).
 func NewProgress(w io.Writer, start, epochs int) *Progress {
-	return &Progress{start: start, bar: progressbar.NewOptions(max(epochs-start, 1),
+	// The bar's own throttle is off: it would draw the description and
+	// drop the count that follows it (epoch N beside N−1 of the count).
+	// OnEpoch throttles both together instead.
+	return &Progress{start: start, epochs: epochs, every: 100 * time.Millisecond, bar: progressbar.NewOptions(max(epochs-start, 1),
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("training"),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionClearOnFinish(),
 	)}
 }
@@ -37,7 +44,12 @@ func (p *Progress) OnStep(*Step) error { return nil }
 
 // OnEpoch implements Hook.
 func (p *Progress) OnEpoch(e *Epoch) error {
-	p.bar.Describe(Describe(e))
+	now := time.Now()
+	if e.Epoch < p.epochs && now.Sub(p.shown) < p.every {
+		return nil
+	}
+	p.shown = now
+	p.bar.Describe(Describe(e)) // drawn with the old count, redrawn by Set
 	return p.bar.Set(e.Epoch - p.start)
 }
 

@@ -345,3 +345,53 @@ func TestGradcheckUserModel(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsAndHonestSummaries checks what issue 8 asked of the
+// summaries: a confusion matrix, predict's evaluation (accuracy, or R² and
+// RMSE), the per-epoch history in --json, predict's errors not prefixed
+// "train:", and surface's default lr taken from the curvature, so that the
+// default run does not diverge.
+func TestMetricsAndHonestSummaries(t *testing.T) {
+	dir := t.TempDir()
+	iris, sal := filepath.Join(dir, "iris.json"), filepath.Join(dir, "sal.json")
+	for _, c := range []struct {
+		name string
+		args []string
+		want []string // in stdout
+		not  []string
+	}{
+		{"confusion", []string{"train", "--dataset", "iris", "--model", "softmax", "--epochs", "50", "--confusion", "--out", iris},
+			[]string{"confusion matrix (training rows; true class down, predicted across)", " true\\pred", "recall"}, nil},
+		{"evaluate a classifier", []string{"predict", "--model", iris, "--dataset", "iris", "--evaluate"},
+			[]string{`scored on 150 rows against "species"`, "accuracy:"}, []string{"R²"}},
+		{"train a regression", []string{"train", "--dataset", "salary", "--standardize", "--epochs", "30", "--out", sal}, []string{"R²:"}, nil},
+		{"evaluate a regression", []string{"predict", "--model", sal, "--dataset", "salary", "--evaluate"},
+			[]string{`scored on 5 rows against "salary"`, "R²:", "RMSE:"}, []string{"accuracy"}},
+		{"surface's lr from the curvature", []string{"surface", "--dataset", "linear-300", "--plot", filepath.Join(dir, "s.png")},
+			[]string{"from the loss's curvature", "max-epochs"}, []string{"diverged"}},
+	} {
+		out, _, err := runCLI(t, c.args...)
+		require.NoError(t, err, c.name)
+		for _, w := range c.want {
+			assert.Contains(t, out, w, c.name)
+		}
+		for _, w := range c.not {
+			assert.NotContains(t, out, w, c.name)
+		}
+	}
+	out, _, err := runCLI(t, "train", "--dataset", "salary", "--epochs", "5", "--json")
+	require.NoError(t, err)
+	var res struct {
+		History struct {
+			Epoch []int     `json:"epoch"`
+			Loss  []float64 `json:"loss"`
+		} `json:"history"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.Equal(t, []int{1, 2, 3, 4, 5}, res.History.Epoch)
+	assert.Len(t, res.History.Loss, 5)
+	_, _, err = runCLI(t, "predict", "--model", filepath.Join(dir, "missing.json"), "--dataset", "salary")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "train:")
+	assert.Contains(t, err.Error(), "missing.json")
+}

@@ -151,9 +151,10 @@ func TestHostileInputsUnderMemoryLimit(t *testing.T) {
 			m["position"].(map[string]any)["epoch"] = float64(1 << 62)
 		})}, "epochs"},
 		{"optimizer state of 1e9 values", []string{"train", "--dataset", "salary", "--optimizer", "adam", "--init", model("state.json", func(m map[string]any) {
-			st := m["optimizer"].(map[string]any)
-			st["state"] = json.RawMessage(`{"count":1,"stages":[{"count":1,"slots":{"mu":{"W":{"shape":[1000000000],"data":[1]}}}}]}`)
-		})}, "optimizer"},
+			// adam's own state, claiming 1e9 values for W: refused by the
+			// size check, before anything is allocated.
+			m["optimizer"].(map[string]any)["state"].(map[string]any)["params"] = map[string]any{"W": 1e9, "b": 1}
+		})}, `parameter "W" has 1000000000 values, want 1`},
 		{"class label 40000", []string{"train", "--data", "label.csv", "--model", "mlp:4", "--loss", "xent"}, "label"},
 		{"a header of 1e6 columns", []string{"train", "--data", "wide.csv"}, "wide.csv:1: line longer than"},
 		{"/dev/zero", []string{"train", "--data", "/dev/zero"}, "/dev/zero"},
@@ -231,23 +232,36 @@ func TestInterruptedRunResumesExactly(t *testing.T) {
 	args := []string{"train", "--dataset", "digits", "--model", "softmax", "--optimizer", "adam", "--batch-size", "64", "--epochs", "1500", "--quiet"}
 	r := runProc(t, dir, 0, 5*time.Minute, append(args, "--out", "full.json")...)
 	require.Equal(t, 0, r.code, r.stderr)
-	for i, wait := range []time.Duration{700 * time.Millisecond, 1300 * time.Millisecond} {
-		ck, res := fmt.Sprintf("ck%d.json", i), fmt.Sprintf("res%d.json", i)
-		cmd := exec.Command(binPath, append(args, "--out", ck)...)
+	// The interrupts land a third and two thirds of the way through the
+	// run, whatever the machine's speed: when the streamed trace holds
+	// that share of the full run's trace.
+	r = runProc(t, dir, 0, 5*time.Minute, append(args, "--trace", "full.csv", "--out", "traced.json")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	st, err := os.Stat(filepath.Join(dir, "full.csv"))
+	require.NoError(t, err)
+	for i, share := range []float64{1.0 / 3, 2.0 / 3} {
+		ck, res, trace := fmt.Sprintf("ck%d.json", i), fmt.Sprintf("res%d.json", i), fmt.Sprintf("t%d.csv", i)
+		cmd := exec.Command(binPath, append(args, "--trace", trace, "--out", ck)...)
 		cmd.Dir = dir
 		require.NoError(t, cmd.Start())
-		time.Sleep(wait)
+		// The trace streams into a temporary file beside its name.
+		for deadline := time.Now().Add(4 * time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			tmp, _ := filepath.Glob(filepath.Join(dir, "."+trace+".descent-tmp-*"))
+			if len(tmp) == 1 {
+				if s, err := os.Stat(tmp[0]); err == nil && float64(s.Size()) >= share*float64(st.Size()) {
+					break
+				}
+			}
+		}
 		require.NoError(t, cmd.Process.Signal(os.Interrupt))
 		err := cmd.Wait()
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Skipf("the run finished before the interrupt (%v); nothing to resume", err)
-		}
+		require.True(t, errors.As(err, &ee) && ee.ExitCode() == 130, "the run at %.0f%% ended with %v, want status 130", 100*share, err)
 		r := runProc(t, dir, 0, 5*time.Minute, append(args, "--init", ck, "--out", res)...)
 		require.Equal(t, 0, r.code, r.stderr)
 		full, got := readModel(t, filepath.Join(dir, "full.json")), readModel(t, filepath.Join(dir, res))
 		assert.Equal(t, full["steps"], got["steps"])
-		assert.Equal(t, full["params"], got["params"], "bit-identical parameters after a resume at %s", wait)
+		assert.Equal(t, full["params"], got["params"], "bit-identical parameters after a resume at %.0f%%", 100*share)
 	}
 }
 
@@ -283,5 +297,42 @@ func TestCtrlCWhileReadingAFIFO(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("Ctrl-C did not stop a read from a FIFO")
+	}
+}
+
+// TestSecondCtrlCExitsAtOnce: a run stuck where the first Ctrl-C cannot
+// stop it (its --trace goes to a pipe that nobody reads) says how to get
+// out, and the second Ctrl-C ends it at once.
+func TestSecondCtrlCExitsAtOnce(t *testing.T) {
+	descentBinary(t)
+	cmd := exec.Command(binPath, "train", "--dataset", "multi", "--epochs", "100000000", "--trace", "-", "--quiet")
+	cmd.Dir = t.TempDir()
+	stdout, err := cmd.StdoutPipe() // never read: the trace fills the pipe and blocks
+	require.NoError(t, err)
+	defer stdout.Close()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(time.Second)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	select {
+	case err := <-done:
+		t.Fatalf("the first Ctrl-C ended a run blocked on its output: %v\n%s", err, errb.String())
+	case <-time.After(time.Second):
+	}
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		require.True(t, errors.As(err, &ee), "%v", err)
+		ws := ee.Sys().(syscall.WaitStatus)
+		assert.True(t, ws.Signaled() && ws.Signal() == syscall.SIGINT, "ended by %v, want SIGINT's default action", ws)
+		assert.Contains(t, errb.String(), "again to exit at once")
+		assert.NotContains(t, errb.String(), "goroutine")
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the second Ctrl-C did not end the run")
 	}
 }
