@@ -92,7 +92,7 @@ func commandsIn(text string, blocks bool) []string {
 // heavy marks commands that train for minutes: they run in plain `go
 // test`, and are left out under the race detector, which slows their
 // Go kernels tenfold.
-var heavy = regexp.MustCompile(`fashion-mnist|mnist|--targets|--epochs [0-9]{4,}`)
+var heavy = regexp.MustCompile(`fashion|mnist|--targets|--epochs [0-9]{4,}`)
 
 // runDocCommand runs one documented command in the current directory and
 // checks it: no error, and a regression's R² of at least 0.9.
