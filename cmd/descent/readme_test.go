@@ -108,7 +108,9 @@ func runDocCommand(t *testing.T, line string) {
 	}
 	switch args[0] {
 	case "bench":
-		args = append(args, "--min-time", "2ms", "--no-peers")
+		args = append(args, "--min-time", "2ms", "--no-peers", "--rounds", "1")
+	case "serve":
+		args = append(args, "--addr", "127.0.0.1:0") // any free port: 8080 may be taken
 	}
 	timeout := 5 * time.Minute
 	if args[0] == "serve" {
