@@ -7,9 +7,12 @@ import (
 )
 
 // decay adds λ·w to the updates.
-type decay struct{ lambda float64 }
+type decay[T Float] struct{ lambda float64 }
 
-var _ Transform = decay{}
+var (
+	_ Transform   = decay[float64]{}
+	_ Transform32 = decay[float32]{}
+)
 
 // AddDecayedWeights adds weight decay to the updates: u ← u + λ·w.
 //
@@ -20,22 +23,27 @@ var _ Transform = decay{}
 // decoupled weight decay (Loshchilov & Hutter 2019, "Decoupled Weight Decay
 // Regularization", ICLR): w ← w − lr·(u + λw) = w·(1 − lr·λ) − lr·u, the
 // update of torch.optim.AdamW.
-func AddDecayedWeights(lambda float64) Transform { return decay{lambda} }
+func AddDecayedWeights(lambda float64) Transform { return AddDecayedWeightsOf[float64](lambda) }
+
+// AddDecayedWeightsOf is AddDecayedWeights over values of type T, λ
+// rounded to T.
+func AddDecayedWeightsOf[T Float](lambda float64) TransformOf[T] { return decay[T]{lambda} }
 
 // Init checks λ ≥ 0; the stage keeps no state.
-func (d decay) Init(Params) (State, error) {
-	return State{}, nonNegative("weight-decay", d.lambda)
+func (d decay[T]) Init(ParamsOf[T]) (StateOf[T], error) {
+	return StateOf[T]{}, nonNegative("weight-decay", d.lambda)
 }
 
 // Update adds λ·w to every update.
-func (d decay) Update(u Params, s State, params Params) (State, error) {
+func (d decay[T]) Update(u ParamsOf[T], s StateOf[T], params ParamsOf[T]) (StateOf[T], error) {
+	lambda := T(d.lambda)
 	for k, g := range u {
 		w := params[k]
 		if len(w) != len(g) {
 			return s, fmt.Errorf("optimizers: weight decay: parameter %s has %d values, its update %d", lex.Quote(k), len(w), len(g))
 		}
 		for i := range g {
-			g[i] += d.lambda * w[i]
+			g[i] += T(lambda * w[i])
 		}
 	}
 	return s, nil

@@ -3,27 +3,32 @@ package optimizers
 import (
 	"encoding/json"
 	"fmt"
+	"unsafe"
 
 	"github.com/descent-ml/descent/internal/lex"
 )
 
 // saved is the JSON form of an Optimizer's state.
-type saved struct {
+type saved[T Float] struct {
 	// Optimizer is the optimizer's name.
 	Optimizer string `json:"optimizer"`
+	// Dtype is "float32" for a float32 optimizer's state; a float64
+	// state leaves it out, as states did before there were float32 ones.
+	Dtype string `json:"dtype,omitempty"`
 	// Step is the number of updates made.
 	Step int `json:"step"`
 	// Params are the sizes of the parameters, by name.
 	Params map[string]int `json:"params"`
 	// State is the chain's state, every slot keyed by parameter name.
-	State State `json:"state"`
+	State StateOf[T] `json:"state"`
 }
 
 // MarshalState encodes the optimizer's full state as JSON: its name, the
 // step count, the parameters' sizes and the chain's state (every stage's
 // count and slots, keyed by parameter name). Floats are written so that
-// they read back bit for bit.
-func (o *Optimizer) MarshalState() ([]byte, error) {
+// they read back bit for bit, float32 values as float32 text (a float32
+// optimizer's state also says "dtype": "float32").
+func (o *OptimizerOf[T]) MarshalState() ([]byte, error) {
 	if o.names == nil {
 		return nil, fmt.Errorf("optimizers: MarshalState before Init")
 	}
@@ -31,7 +36,7 @@ func (o *Optimizer) MarshalState() ([]byte, error) {
 	for i, k := range o.names {
 		params[k] = o.sizes[i]
 	}
-	b, err := json.Marshal(saved{Optimizer: o.cfg.Name, Step: o.StepCount(), Params: params, State: o.state})
+	b, err := json.Marshal(saved[T]{Optimizer: o.cfg.Name, Dtype: dtype[T](), Step: o.StepCount(), Params: params, State: o.state})
 	if err != nil { // a NaN or ±Inf in a slot
 		return nil, fmt.Errorf("optimizers: the optimizer state cannot be saved (has training diverged?): %w", err)
 	}
@@ -54,8 +59,9 @@ const MaxStateBytes = 1 << 30
 // checked: the JSON is bounded (MaxStateBytes; after Init, the most a state
 // for those parameters can take), the parameters' sizes are compared with
 // Init's, and every slot's values with the sizes; errors name the stage,
-// slot and parameter and both sizes.
-func (o *Optimizer) UnmarshalState(b []byte) error {
+// slot and parameter and both sizes. A float32 state is read only by a
+// float32 optimizer (New32), a float64 one only by a float64 optimizer.
+func (o *OptimizerOf[T]) UnmarshalState(b []byte) error {
 	limit := MaxStateBytes
 	if o.names != nil {
 		limit = min(limit, o.stateBound())
@@ -66,9 +72,12 @@ func (o *Optimizer) UnmarshalState(b []byte) error {
 		}
 		return fmt.Errorf("optimizers: the saved state has %d bytes, more than %d (MaxStateBytes)", len(b), limit)
 	}
-	var s saved
+	var s saved[T]
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("optimizers: reading the optimizer state: %w", err)
+	}
+	if s.Dtype != dtype[T]() {
+		return fmt.Errorf("optimizers: the saved state is %s, this optimizer's is %s", dtypeName(s.Dtype), dtypeName(dtype[T]()))
 	}
 	if s.Optimizer != o.cfg.Name {
 		return fmt.Errorf("optimizers: the saved state is for optimizer %s, not %s", lex.Quote(s.Optimizer), o.cfg.Name)
@@ -85,7 +94,7 @@ func (o *Optimizer) UnmarshalState(b []byte) error {
 	}
 	// The chain's layout (stages, slots, names) for these parameters, with
 	// no values: nothing here depends on the claimed sizes.
-	layout, err := o.chain.Init(emptyParams(s.Params))
+	layout, err := o.chain.Init(emptyParams[T](s.Params))
 	if err != nil {
 		return err
 	}
@@ -96,7 +105,7 @@ func (o *Optimizer) UnmarshalState(b []byte) error {
 	// allocate. Without slots, nothing of those sizes is needed.
 	fresh := layout
 	if layout.hasSlots() {
-		if fresh, err = o.chain.Init(zeroParams(s.Params)); err != nil {
+		if fresh, err = o.chain.Init(zeroParams[T](s.Params)); err != nil {
 			return err
 		}
 	}
@@ -112,13 +121,13 @@ func (o *Optimizer) UnmarshalState(b []byte) error {
 // take, indented as deep as a model file nests it: 128 bytes per value (a
 // float64 takes at most 24 characters, the rest is room for indentation),
 // plus room for every name, slot and stage.
-func (o *Optimizer) stateBound() int {
+func (o *OptimizerOf[T]) stateBound() int {
 	names := 0
 	for _, k := range o.names {
 		names += len(k) + 256
 	}
-	var walk func(s State) int
-	walk = func(s State) int {
+	var walk func(s StateOf[T]) int
+	walk = func(s StateOf[T]) int {
 		n := 1 << 10
 		for name, slot := range s.Slots {
 			for k, v := range slot {
@@ -131,4 +140,22 @@ func (o *Optimizer) stateBound() int {
 		return n
 	}
 	return 64<<10 + names + walk(o.state)
+}
+
+// dtype is the saved state's "dtype" for values of type T: "" (float64,
+// left out) or "float32".
+func dtype[T Float]() string {
+	var zero T
+	if unsafe.Sizeof(zero) == 4 {
+		return "float32"
+	}
+	return ""
+}
+
+// dtypeName names a saved dtype in a message.
+func dtypeName(d string) string {
+	if d == "" {
+		return "float64"
+	}
+	return lex.Quote(d)
 }

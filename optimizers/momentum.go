@@ -1,12 +1,15 @@
 package optimizers
 
 // momentum is torch.optim.SGD's momentum buffer.
-type momentum struct {
+type momentum[T Float] struct {
 	mu, dampening float64
 	nesterov      bool
 }
 
-var _ Transform = momentum{}
+var (
+	_ Transform   = momentum[float64]{}
+	_ Transform32 = momentum[float32]{}
+)
 
 // ScaleByMomentum is the momentum of torch.optim.SGD: heavy-ball momentum
 // (Polyak 1964) or Nesterov's accelerated gradient in the form of Sutskever,
@@ -20,7 +23,13 @@ var _ Transform = momentum{}
 // update is bₜ, or gₜ + μ·bₜ under Nesterov. Nesterov needs μ > 0 and τ = 0.
 // Its state is the buffer "momentum_buffer" and the count of updates made.
 func ScaleByMomentum(mu, dampening float64, nesterov bool) Transform {
-	return momentum{mu: mu, dampening: dampening, nesterov: nesterov}
+	return ScaleByMomentumOf[float64](mu, dampening, nesterov)
+}
+
+// ScaleByMomentumOf is ScaleByMomentum over values of type T, the buffer
+// kept in T.
+func ScaleByMomentumOf[T Float](mu, dampening float64, nesterov bool) TransformOf[T] {
+	return momentum[T]{mu: mu, dampening: dampening, nesterov: nesterov}
 }
 
 const momentumName = "momentum"
@@ -28,23 +37,23 @@ const momentumName = "momentum"
 // Init checks μ ≥ 0 and τ ∈ [0,1] (μ > 0 and τ = 0 under Nesterov) and
 // allocates the zeroed buffer. With μ = 0 the stage passes updates through
 // unchanged and keeps no state, as torch skips momentum when μ = 0.
-func (m momentum) Init(params Params) (State, error) {
+func (m momentum[T]) Init(params ParamsOf[T]) (StateOf[T], error) {
 	if err := firstErr(nonNegative("momentum", m.mu), closed("dampening", m.dampening)); err != nil {
-		return State{}, err
+		return StateOf[T]{}, err
 	}
 	if m.nesterov {
 		if err := nesterov(m.mu, m.dampening); err != nil {
-			return State{}, err
+			return StateOf[T]{}, err
 		}
 	}
 	if m.mu == 0 {
-		return State{}, nil // torch skips momentum when μ = 0
+		return StateOf[T]{}, nil // torch skips momentum when μ = 0
 	}
-	return State{Slots: map[string]Params{"momentum_buffer": newSlot(params, 0)}}, nil
+	return StateOf[T]{Slots: map[string]ParamsOf[T]{"momentum_buffer": newSlot(params, 0)}}, nil
 }
 
 // Update applies the momentum to every update.
-func (m momentum) Update(u Params, s State, _ Params) (State, error) {
+func (m momentum[T]) Update(u ParamsOf[T], s StateOf[T], _ ParamsOf[T]) (StateOf[T], error) {
 	if m.mu == 0 {
 		return s, nil
 	}
@@ -53,6 +62,7 @@ func (m momentum) Update(u Params, s State, _ Params) (State, error) {
 		return s, err
 	}
 	first := s.Count == 0
+	mu, c := T(m.mu), T(1-m.dampening)
 	for k, g := range u {
 		b, err := values(bufs, momentumName, "momentum_buffer", k, len(g))
 		if err != nil {
@@ -62,10 +72,10 @@ func (m momentum) Update(u Params, s State, _ Params) (State, error) {
 			if first {
 				b[i] = gi
 			} else {
-				b[i] = m.mu*b[i] + (1-m.dampening)*gi
+				b[i] = T(mu*b[i]) + T(c*gi)
 			}
 			if m.nesterov {
-				g[i] = gi + m.mu*b[i]
+				g[i] = gi + T(mu*b[i])
 			} else {
 				g[i] = b[i]
 			}

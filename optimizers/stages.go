@@ -6,9 +6,11 @@ import "fmt"
 // the order Step applies them: "clip-norm", "clip-value", "weight-decay",
 // "momentum", "nesterov", "adagrad", "rmsprop", "adam" and, last, "lr"
 // (ScaleByLearningRate). A chain holds only the stages its Config turns
-// on: gd without options is just "lr".
-func (o *Optimizer) StageNames() []string {
-	c, _ := o.chain.(chain)
+// on: gd without options is just "lr". In a float32 optimizer the
+// learning rate of adagrad, rmsprop without momentum, adam and adamw is
+// applied by their scaling stage, the last (New32).
+func (o *OptimizerOf[T]) StageNames() []string {
+	c, _ := o.chain.(chain[T])
 	names := make([]string, len(c))
 	for i, t := range c {
 		names[i] = stageName(t)
@@ -17,26 +19,26 @@ func (o *Optimizer) StageNames() []string {
 }
 
 // stageName names a transform for StageNames.
-func stageName(t Transform) string {
+func stageName[T Float](t TransformOf[T]) string {
 	switch s := t.(type) {
-	case clipNorm:
+	case clipNorm[T]:
 		return "clip-norm"
-	case clipValue:
+	case clipValue[T]:
 		return "clip-value"
-	case decay:
+	case decay[T]:
 		return "weight-decay"
-	case momentum:
+	case momentum[T]:
 		if s.nesterov {
 			return "nesterov"
 		}
 		return momentumName
-	case adagrad:
+	case adagrad[T]:
 		return adagradName
-	case rmsprop:
+	case rmsprop[T]:
 		return rmspropName
-	case adam:
+	case adam[T]:
 		return adamName
-	case scaleByLR:
+	case scaleByLR[T]:
 		return "lr"
 	}
 	return fmt.Sprintf("%T", t)
@@ -52,23 +54,18 @@ func stageName(t Transform) string {
 // It is how a trace table shows, step by step, the gradient being clipped,
 // turned into momentum or Adam's m̂/(√v̂ + ε), and scaled by the learning
 // rate.
-func (o *Optimizer) StepStages(params, grads Params, stages []Params) ([]Params, error) {
-	if o.names == nil {
-		return stages, fmt.Errorf("optimizers: Step before Init")
-	}
-	if err := o.check(params, "parameters"); err != nil {
+func (o *OptimizerOf[T]) StepStages(params, grads ParamsOf[T], stages []ParamsOf[T]) ([]ParamsOf[T], error) {
+	if err := o.ready(params, grads); err != nil {
 		return stages, err
 	}
-	if err := o.check(grads, "gradients"); err != nil {
-		return stages, err
-	}
-	c, ok := o.chain.(chain)
+	c, ok := o.chain.(chain[T])
 	if !ok || len(o.state.Stages) != len(c) {
 		return stages, fmt.Errorf("optimizers: StepStages: the optimizer's chain has no stages to report (was Init called?)")
 	}
 	if len(stages) != len(c) {
-		stages = make([]Params, len(c))
+		stages = make([]ParamsOf[T], len(c))
 	}
+	keep := o.keep()
 	for i, t := range c {
 		st, err := t.Update(grads, o.state.Stages[i], params)
 		if err != nil {
@@ -77,25 +74,20 @@ func (o *Optimizer) StepStages(params, grads Params, stages []Params) ([]Params,
 		o.state.Stages[i] = st
 		stages[i] = stageCopy(stages[i], grads)
 	}
-	for k, w := range params {
-		u := grads[k]
-		for i := range w {
-			w[i] -= u[i]
-		}
-	}
+	o.apply(params, grads, keep)
 	return stages, nil
 }
 
 // stageCopy copies p into dst, reusing dst's slices where their sizes fit.
-func stageCopy(dst, p Params) Params {
+func stageCopy[T Float](dst, p ParamsOf[T]) ParamsOf[T] {
 	if dst == nil {
-		dst = make(Params, len(p))
+		dst = make(ParamsOf[T], len(p))
 	}
 	for k, v := range p {
 		if d, ok := dst[k]; ok && len(d) == len(v) {
 			copy(d, v)
 		} else {
-			dst[k] = append([]float64(nil), v...)
+			dst[k] = append([]T(nil), v...)
 		}
 	}
 	return dst

@@ -8,27 +8,33 @@ import (
 	"github.com/descent-ml/descent/internal/lex"
 )
 
-// State is the explicit state of a Transform, everything needed to resume
+// StateOf is the explicit state of a TransformOf[T], everything needed to resume
 // it: the number of updates it has made (for the stages that need one),
 // its slots of per-parameter values keyed first by slot name, then by
 // parameter name (Slots["exp_avg"]["W"], torch's state[p]["exp_avg"]), and,
 // for a Chain, the states of its stages in order. Nothing is keyed by a
-// parameter's position. State encodes to JSON with encoding/json, whose
-// float64 text round-trips exactly.
-type State struct {
-	Count  int               `json:"count,omitempty"`
-	Slots  map[string]Params `json:"slots,omitempty"`
-	Stages []State           `json:"stages,omitempty"`
+// parameter's position. StateOf encodes to JSON with encoding/json, whose
+// float64 and float32 text round-trips exactly.
+type StateOf[T Float] struct {
+	Count  int                    `json:"count,omitempty"`
+	Slots  map[string]ParamsOf[T] `json:"slots,omitempty"`
+	Stages []StateOf[T]           `json:"stages,omitempty"`
 }
 
+// State is StateOf[float64], the state of the float64 optimizers.
+type State = StateOf[float64]
+
+// State32 is StateOf[float32], the state of the float32 optimizers.
+type State32 = StateOf[float32]
+
 // newSlot allocates a slot shaped like params, every value fill.
-func newSlot(params Params, fill float64) Params {
-	s := make(Params, len(params))
+func newSlot[T Float](params ParamsOf[T], fill float64) ParamsOf[T] {
+	s := make(ParamsOf[T], len(params))
 	for k, p := range params {
-		v := make([]float64, len(p))
+		v := make([]T, len(p))
 		if fill != 0 {
 			for i := range v {
-				v[i] = fill
+				v[i] = T(fill)
 			}
 		}
 		s[k] = v
@@ -37,7 +43,7 @@ func newSlot(params Params, fill float64) Params {
 }
 
 // slot returns the slot named name, or an error naming the stage.
-func (s State) slot(stage, name string) (Params, error) {
+func (s StateOf[T]) slot(stage, name string) (ParamsOf[T], error) {
 	m, ok := s.Slots[name]
 	if !ok {
 		return nil, fmt.Errorf("optimizers: %s: the state has no slot %s (was Init called?)", stage, name)
@@ -46,7 +52,7 @@ func (s State) slot(stage, name string) (Params, error) {
 }
 
 // values returns slot[k], checking that it holds n values.
-func values(slot Params, stage, name, k string, n int) ([]float64, error) {
+func values[T Float](slot ParamsOf[T], stage, name, k string, n int) ([]T, error) {
 	v, ok := slot[k]
 	if !ok || len(v) != n {
 		return nil, fmt.Errorf("optimizers: %s: slot %s has %d values for parameter %s, the update has %d (was Init called with these parameters?)", stage, name, len(v), lex.Quote(k), n)
@@ -56,7 +62,7 @@ func values(slot Params, stage, name, k string, n int) ([]float64, error) {
 
 // sameShape reports an error unless a holds exactly the names of b, each
 // with as many values; what names the two sides in the message.
-func sameShape(a, b Params, what string) error {
+func sameShape[T Float](a, b ParamsOf[T], what string) error {
 	return sameSizes(sizesOf(a), sizesOf(b), what)
 }
 
@@ -79,7 +85,7 @@ func sameSizes(a, b map[string]int, what string) error {
 }
 
 // sizesOf returns the sizes of p's values by name.
-func sizesOf(p Params) map[string]int {
+func sizesOf[T Float](p ParamsOf[T]) map[string]int {
 	m := make(map[string]int, len(p))
 	for k, v := range p {
 		m[k] = len(v)
@@ -88,26 +94,26 @@ func sizesOf(p Params) map[string]int {
 }
 
 // emptyParams has the names of sizes, each with no values.
-func emptyParams(sizes map[string]int) Params {
-	p := make(Params, len(sizes))
+func emptyParams[T Float](sizes map[string]int) ParamsOf[T] {
+	p := make(ParamsOf[T], len(sizes))
 	for k := range sizes {
-		p[k] = []float64{}
+		p[k] = []T{}
 	}
 	return p
 }
 
 // zeroParams has the names and sizes of sizes, zero-valued. The caller has
 // checked the sizes.
-func zeroParams(sizes map[string]int) Params {
-	p := make(Params, len(sizes))
+func zeroParams[T Float](sizes map[string]int) ParamsOf[T] {
+	p := make(ParamsOf[T], len(sizes))
 	for k, n := range sizes {
-		p[k] = make([]float64, n)
+		p[k] = make([]T, n)
 	}
 	return p
 }
 
 // hasSlots reports whether s or any of its stages has a slot.
-func (s State) hasSlots() bool {
+func (s StateOf[T]) hasSlots() bool {
 	if len(s.Slots) > 0 {
 		return true
 	}
@@ -124,7 +130,7 @@ func (s State) hasSlots() bool {
 // and the counts are non-negative. s's own values are not looked at, so s
 // may be a layout built for empty parameters. path names the stage in the
 // message. (Values are finite: JSON has no NaN or Inf.)
-func (s State) fits(saved State, sizes map[string]int, path string) error {
+func (s StateOf[T]) fits(saved StateOf[T], sizes map[string]int, path string) error {
 	if saved.Count < 0 {
 		return fmt.Errorf("optimizers: saved state%s: count %d is negative", path, saved.Count)
 	}
@@ -170,7 +176,7 @@ func quoteAll(names []string) string {
 
 // assign copies saved, which fits s, into s's own slices, so that a
 // preallocated state stays preallocated.
-func (s *State) assign(saved State) {
+func (s *StateOf[T]) assign(saved StateOf[T]) {
 	s.Count = saved.Count
 	for name, slot := range s.Slots {
 		for k, v := range slot {

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""Golden optimizer trajectories from PyTorch (torch.optim), float64.
+"""Golden optimizer trajectories from PyTorch (torch.optim), float64 and float32.
 
-Run:  /usr/bin/python3 optimizers/testdata/gen_golden.py
-(or `go test ./optimizers -run Golden -update`, which runs it). It writes
-optimizers/testdata/golden.json beside itself. The Go tests only read that
-file; they never run Python.
+Run:  /usr/bin/python3 optimizers/testdata/gen_golden.py [float32]
+(or `go test ./optimizers -run Golden -update`, which runs both). Without
+an argument it writes optimizers/testdata/golden.json beside itself, the
+float64 trajectories; with "float32" it writes golden32.json, the float32
+ones (see FLOAT32 below). The Go tests only read those files; they never
+run Python.
 
 Two problems, from fixed data and initial parameters written into the JSON:
   linear  X 20x3, y 20, mean squared error of X·W + b, W (3,1), b (1)
@@ -18,6 +20,15 @@ Every case is first checked to be reproducible at all (CHAOS below).
 """
 import json
 import os
+import sys
+
+FLOAT32 = sys.argv[1:] == ["float32"]
+if FLOAT32:
+    # The baseline CPU kernels: plain float32 operations, each rounded on
+    # its own. The AVX2/AVX-512 kernels fuse a multiply and an add (fmadd)
+    # in their vector loops but not in their scalar tails, so their last
+    # bit depends on a tensor's size.
+    os.environ["ATEN_CPU_CAPABILITY"] = "default"
 
 import torch
 
@@ -210,5 +221,76 @@ def main():
     print("wrote", path, len(golden["cases"]), "cases")
 
 
+# FLOAT32: the same cases on float32 parameters with float32 optimizer
+# state, torch.optim's single-tensor (foreach=False) implementations, which
+# are torch 1.13's defaults. So that the trajectories test the optimizers
+# and not the gradients, every gradient is computed in float64 at the
+# float32 parameters (made float64) and rounded to float32, as the Go test
+# does with its hand-written float64 gradients. clip_grad_norm_ is given
+# the parameters in name order, the order in which the Go clipping sums
+# the norms. Every case is checked against CHAOS32: one float32 ulp of
+# gradient noise must not move it by more than CHAOS32 at any recorded step.
+CHAOS32 = 1e-4
+
+
+def run32(problem, make, sched=None, clip=None, noise=0.0):
+    init, lossf, names = PROBLEMS[problem]
+    p = {k: v.float().clone().requires_grad_(True) for k, v in init.items()}
+    opt = make([p[k] for k in names])
+    assert not opt.defaults.get("foreach"), "single-tensor implementations only"
+    sch = SCHEDULES[sched](opt) if sched else None
+    ng = torch.Generator().manual_seed(7)
+    out = {}
+    for step in range(1, max(RECORD) + 1):
+        opt.zero_grad()
+        p64 = {k: p[k].detach().double().requires_grad_(True) for k in names}
+        lossf(p64).backward()
+        for k in names:
+            g = p64[k].grad
+            if noise:
+                g = g * (1 + noise * torch.randn(g.shape, generator=ng, dtype=torch.float64))
+            p[k].grad = g.float()
+        ordered = [p[k] for k in sorted(names)]
+        if clip and clip[0] == "norm":
+            torch.nn.utils.clip_grad_norm_(ordered, clip[1])
+        elif clip:
+            torch.nn.utils.clip_grad_value_(ordered, clip[1])
+        opt.step()
+        if sch:
+            sch.step()
+        if step in RECORD:
+            out[str(step)] = {k: p[k].detach().flatten().tolist() for k in names}
+    return out
+
+
+def trajectory32(problem, name, make, sched=None, clip=None):
+    steps = run32(problem, make, sched, clip)
+    noisy = run32(problem, make, sched, clip, noise=6e-8)
+    for step, ps in steps.items():
+        for k, v in ps.items():
+            for a, b in zip(v, noisy[step][k]):
+                if abs(a - b) > CHAOS32 * max(1.0, abs(a)):
+                    raise SystemExit(f"float32 {problem}/{name}: step {step}: 1-ulp gradient noise moves {k} by {abs(a - b):.1e}; choose a calmer case")
+    return steps
+
+
+def main32():
+    golden = {"torch": torch.__version__, "dtype": "float32", "cases": []}
+    for problem in PROBLEMS:
+        for name, cfg, make in CASES:
+            golden["cases"].append({"name": name, "problem": problem, "config": cfg, "steps": trajectory32(problem, name, make)})
+        for name, cfg, make in SCHEDULE_CASES:
+            steps = trajectory32(problem, name, make, sched=cfg["schedule"])
+            golden["cases"].append({"name": name, "problem": problem, "config": cfg, "steps": steps})
+        for name, cfg, make, clip in CLIP_CASES:
+            steps = trajectory32(problem, name, make, clip=clip)
+            golden["cases"].append({"name": name, "problem": problem, "config": cfg, "steps": steps})
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden32.json")
+    with open(path, "w") as f:
+        json.dump(golden, f, separators=(",", ":"))
+        f.write("\n")
+    print("wrote", path, len(golden["cases"]), "cases")
+
+
 if __name__ == "__main__":
-    main()
+    main32() if FLOAT32 else main()
