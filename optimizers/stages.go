@@ -47,7 +47,8 @@ func stageName[T Float](t TransformOf[T]) string {
 // StepStages is Step that also reports what every stage did: on return,
 // stages[i] holds a copy of the updates stage i produced (StageNames[i]),
 // so stages[0] is the gradient after the first stage and the last entry is
-// the update u of w ← w − u. The numbers are Step's, bit for bit: the same
+// the update u of w ← w − u (of w ← w·(1 − lr·λ) − u in a float32 adamw,
+// New32). The numbers are Step's, bit for bit: the same
 // stages run in the same order on the same values. stages is reused when
 // it has the right shape and reallocated otherwise; the result is returned.
 //
