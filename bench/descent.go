@@ -22,6 +22,7 @@ type descentStep struct {
 	p    Problem
 	e    *graph.Engine
 	o    *optimizers.Optimizer
+	o32  *optimizers.Optimizer32 // a float32 engine's, instead of o
 	x, y []float64
 	t    int
 	step int
@@ -80,7 +81,18 @@ func newDescent(p Problem, d *Data) (Stepper, error) {
 	if p.Optimizer == "adam" {
 		name = "adam"
 	}
-	o, err := optimizers.New(optimizers.Config{Name: name, LR: p.LR})
+	cfg := optimizers.Config{Name: name, LR: p.LR}
+	if e.Params32() != nil { // a float32 engine: a float32 optimizer, as torch's
+		o, err := optimizers.New32(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.Init(e.Params32()); err != nil {
+			return nil, err
+		}
+		return &descentStep{p: p, e: e, o32: o, x: d.X, y: y, t: t}, nil
+	}
+	o, err := optimizers.New(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +109,9 @@ func (s *descentStep) Step() error {
 	s.step++
 	if _, err := s.e.Step(s.x[r*p.D:(r+B)*p.D], s.y[r*s.t:(r+B)*s.t], B); err != nil {
 		return err
+	}
+	if s.o32 != nil {
+		return s.o32.Step(s.e.Params32(), s.e.Grads32())
 	}
 	return s.o.Step(s.e.Params(), s.e.Grads())
 }

@@ -105,7 +105,7 @@ func descentEpoch(ctx context.Context, p Problem, workers int) (*Row, error) {
 	}
 	runtime.GC()
 	t0, cpu0 := time.Now(), processCPU()
-	res, err := train.Run(ctx, prep.Engine, train.Adapt(prep.Optimizer), prep.Train, nil, prep.Loop)
+	res, err := train.Run(ctx, prep.Engine, prep.TrainOptimizer(), prep.Train, nil, prep.Loop)
 	elapsed, cpu := time.Since(t0), processCPU()-cpu0
 	if err != nil {
 		if ctx.Err() != nil {

@@ -84,7 +84,7 @@ func Linear300(ctx context.Context, w io.Writer, opt Options) (*Linear300Result,
 		return nil, err
 	}
 	engine = prep.Engine
-	if _, err := train.Run(ctx, prep.Engine, train.Adapt(prep.Optimizer), prep.Train, nil, prep.Loop, rec); err != nil {
+	if _, err := train.Run(ctx, prep.Engine, prep.TrainOptimizer(), prep.Train, nil, prep.Loop, rec); err != nil {
 		return nil, err
 	}
 	rows := [][]string{{"after epoch", "W", "b", "J"}}

@@ -27,7 +27,7 @@ func traced(ctx context.Context, j *job.Job) (*run, error) {
 	}
 	trace := train.NewTrace(prep.Engine.Spec().Params)
 	hooks := append([]train.Hook{trace}, j.Hooks...)
-	res, err := train.Run(ctx, prep.Engine, train.Adapt(prep.Optimizer), prep.Train, prep.Val, prep.Loop, hooks...)
+	res, err := train.Run(ctx, prep.Engine, prep.TrainOptimizer(), prep.Train, prep.Val, prep.Loop, hooks...)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func TestNoAccumulation(t *testing.T) {
 }
 
 // TestGradsFollowParams changes the parameters between steps, in place
-// through Params and through SetParams, and requires the gradients of a
+// through Params (Params32 for float32) and through SetParams, and requires the gradients of a
 // fresh engine at the new parameters, bit for bit.
 func TestGradsFollowParams(t *testing.T) {
 	for _, c := range accumCases(t) {
@@ -109,6 +109,12 @@ func TestGradsFollowParams(t *testing.T) {
 					next := randomParams(spec, uint64(100+round), -1, 1)
 					if round%2 == 0 {
 						for name, v := range next {
+							if p32 := e.Params32(); p32 != nil { // a float32 engine's truth
+								for i, x := range v {
+									p32[name][i] = float32(x)
+								}
+								continue
+							}
 							copy(e.Params()[name], v)
 						}
 					} else if err := e.SetParams(next); err != nil {

@@ -21,7 +21,10 @@
 // elementwise arithmetic and functions, reductions, repeats, softmax) are
 // native; any other op falls back to its own Do method.
 //
-// Values are float64 or float32. Parameters are always held in float64 as
-// the master copy that optimizers update; a float32 engine casts them into
-// its float32 buffers before each step and casts gradients back after it.
+// Values are float64 or float32. A float32 engine holds its parameters,
+// gradients and buffers in float32 (Engine.Params32, Grads32, Buffers32),
+// which its programs read and write directly and a float32 optimizer
+// updates in place; only the batch is converted from float64, and the loss
+// is reported as a float64. Its Params, Grads and Buffers are float64
+// views, copied on request.
 package graph

@@ -12,9 +12,12 @@ import (
 )
 
 // Engine owns a problem's parameters and buffers and runs its
-// differentiated graph. Parameters, gradients and buffers are float64
-// slices keyed by full name, in row-major order; an optimizer updates
-// Params in place between steps.
+// differentiated graph. Parameters, gradients and buffers are slices keyed
+// by full name, in row-major order, of the engine's dtype: float64 (Params,
+// Grads, Buffers) or float32 (Params32, Grads32, Buffers32); an optimizer
+// updates them in place between steps. A float32 engine's float32 values
+// are the truth its programs read and write directly; its Params, Grads
+// and Buffers are float64 views (see Params).
 //
 // An Engine is not safe for concurrent use: a second goroutine that calls
 // it while a call is running gets an error instead of a silently wrong
@@ -25,9 +28,12 @@ type Engine struct {
 	params  map[string][]float64
 	grads   map[string][]float64
 	buffers map[string][]float64
-	steps   int64
-	exec    executor
-	busy    atomic.Bool
+	// A float32 engine's values; params, grads and buffers are then
+	// float64 copies of them, allocated on first use.
+	params32, grads32, buffers32 map[string][]float32
+	steps                        int64
+	exec                         executor
+	busy                         atomic.Bool
 }
 
 // Options tune how an Engine runs a batch. The zero value is the default.
@@ -124,13 +130,25 @@ func New(spec Spec, opt Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{spec: spec, decls: *d, params: map[string][]float64{}, grads: map[string][]float64{}, buffers: map[string][]float64{}}
-	for _, p := range d.params {
-		e.params[p.Name] = append([]float64(nil), p.Init...)
-		e.grads[p.Name] = make([]float64, p.Size())
-	}
-	for _, p := range d.buffers {
-		e.buffers[p.Name] = append([]float64(nil), p.Init...)
+	e := &Engine{spec: spec, decls: *d}
+	if spec.dtype() == tensor.Float32 {
+		e.params32, e.grads32, e.buffers32 = map[string][]float32{}, map[string][]float32{}, map[string][]float32{}
+		for _, p := range d.params {
+			e.params32[p.Name] = convert[float32](nil, p.Init)
+			e.grads32[p.Name] = make([]float32, p.Size())
+		}
+		for _, p := range d.buffers {
+			e.buffers32[p.Name] = convert[float32](nil, p.Init)
+		}
+	} else {
+		e.params, e.grads, e.buffers = map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
+		for _, p := range d.params {
+			e.params[p.Name] = append([]float64(nil), p.Init...)
+			e.grads[p.Name] = make([]float64, p.Size())
+		}
+		for _, p := range d.buffers {
+			e.buffers[p.Name] = append([]float64(nil), p.Init...)
+		}
 	}
 	e.spec.Params = d.params
 	if spec.dtype() == tensor.Float32 {
@@ -155,17 +173,92 @@ func (e *Engine) Spec() Spec { return e.spec }
 // BufferSpecs lists the buffers Forward declared, with their initial values.
 func (e *Engine) BufferSpecs() []Param { return e.decls.buffers }
 
+// Dtype is the engine's element type: tensor.Float64 or tensor.Float32.
+func (e *Engine) Dtype() tensor.Dtype { return e.spec.dtype() }
+
 // Params returns the parameter values, keyed by name. The slices are the
 // engine's own: writing them changes the next step.
-func (e *Engine) Params() map[string][]float64 { return e.params }
+//
+// For a float32 engine they are a float64 copy of the float32 parameters
+// (Params32), exact, refreshed on each call (the same map and slices are
+// reused): writing it changes nothing; SetParams rounds new values into
+// the engine, and a float32 optimizer updates Params32 in place.
+func (e *Engine) Params() map[string][]float64 {
+	if e.params32 == nil {
+		return e.params
+	}
+	e.params = widen(e.params, e.params32)
+	return e.params
+}
 
 // Grads returns the gradients computed by the last Step, keyed by name.
-// They are overwritten, never accumulated, by the next Step.
-func (e *Engine) Grads() map[string][]float64 { return e.grads }
+// They are overwritten, never accumulated, by the next Step. For a float32
+// engine they are a float64 copy of Grads32, refreshed on each call.
+func (e *Engine) Grads() map[string][]float64 {
+	if e.grads32 == nil {
+		return e.grads
+	}
+	e.grads = widen(e.grads, e.grads32)
+	return e.grads
+}
 
 // Buffers returns the buffer values (non-trainable state), keyed by name.
-// A training Step updates them; Loss and Predict only read them.
-func (e *Engine) Buffers() map[string][]float64 { return e.buffers }
+// A training Step updates them; Loss and Predict only read them. For a
+// float32 engine they are a float64 copy, as Params (SetBuffers writes).
+func (e *Engine) Buffers() map[string][]float64 {
+	if e.buffers32 == nil {
+		return e.buffers
+	}
+	e.buffers = widen(e.buffers, e.buffers32)
+	return e.buffers
+}
+
+// Params32 returns a float32 engine's parameters, keyed by name: the
+// slices its programs read, written in place by a float32 optimizer. It is
+// nil for a float64 engine.
+func (e *Engine) Params32() map[string][]float32 { return e.params32 }
+
+// Grads32 returns the gradients a float32 engine's last Step computed (nil
+// for a float64 engine).
+func (e *Engine) Grads32() map[string][]float32 { return e.grads32 }
+
+// Buffers32 returns a float32 engine's buffers (nil for a float64 engine).
+func (e *Engine) Buffers32() map[string][]float32 { return e.buffers32 }
+
+// SetParams32 copies values into a float32 engine's named parameters,
+// exactly, checking each size. Parameters not named keep their values.
+func (e *Engine) SetParams32(values map[string][]float32) error {
+	if e.params32 == nil {
+		return fmt.Errorf("graph: SetParams32 needs a float32 engine, this one is float64 (use SetParams)")
+	}
+	return setNamed("parameter", e.params32, values)
+}
+
+// SetBuffers32 copies values into a float32 engine's named buffers.
+func (e *Engine) SetBuffers32(values map[string][]float32) error {
+	if e.buffers32 == nil {
+		return fmt.Errorf("graph: SetBuffers32 needs a float32 engine, this one is float64 (use SetBuffers)")
+	}
+	return setNamed("buffer", e.buffers32, values)
+}
+
+// widen copies float32 values into float64 ones, exactly, reusing dst.
+func widen(dst map[string][]float64, src map[string][]float32) map[string][]float64 {
+	if dst == nil {
+		dst = make(map[string][]float64, len(src))
+	}
+	for name, v := range src {
+		d := dst[name]
+		if len(d) != len(v) {
+			d = make([]float64, len(v))
+			dst[name] = d
+		}
+		for i, x := range v {
+			d[i] = float64(x)
+		}
+	}
+	return dst
+}
 
 // Steps is the number of training steps taken (restored by SetSteps). It
 // keys the random streams of stochastic layers.
@@ -261,17 +354,36 @@ func (e *Engine) Predict(X []float64, n int, out []float64) ([]float64, error) {
 }
 
 // SetParams copies values into the named parameters, checking each size.
-// Parameters not named keep their values.
+// Parameters not named keep their values. A float32 engine rounds them to
+// float32.
 func (e *Engine) SetParams(values map[string][]float64) error {
+	if e.params32 != nil {
+		return setRounded("parameter", e.params32, values)
+	}
 	return setNamed("parameter", e.params, values)
 }
 
-// SetBuffers copies values into the named buffers, checking each size.
+// SetBuffers copies values into the named buffers, checking each size; a
+// float32 engine rounds them to float32.
 func (e *Engine) SetBuffers(values map[string][]float64) error {
+	if e.buffers32 != nil {
+		return setRounded("buffer", e.buffers32, values)
+	}
 	return setNamed("buffer", e.buffers, values)
 }
 
-func setNamed(what string, dst, values map[string][]float64) error {
+// setRounded is setNamed from float64 values into float32 ones.
+func setRounded(what string, dst map[string][]float32, values map[string][]float64) error {
+	if err := checkNamed(what, dst, values); err != nil {
+		return err
+	}
+	for name, v := range values {
+		convert(dst[name], v)
+	}
+	return nil
+}
+
+func checkNamed[T, U Float](what string, dst map[string][]T, values map[string][]U) error {
 	for name, v := range values {
 		d, ok := dst[name]
 		if !ok {
@@ -280,6 +392,13 @@ func setNamed(what string, dst, values map[string][]float64) error {
 		if len(v) != len(d) {
 			return fmt.Errorf("graph: %s %q has %d values, got %d", what, name, len(d), len(v))
 		}
+	}
+	return nil
+}
+
+func setNamed[T Float](what string, dst, values map[string][]T) error {
+	if err := checkNamed(what, dst, values); err != nil {
+		return err
 	}
 	for name, v := range values {
 		copy(dst[name], v)
@@ -338,11 +457,12 @@ type exec[T Float] struct {
 	workers int
 	block   int
 	pw      []map[progKey]*program[T] // per worker
-	p32     [][]T                     // float32 copies of the parameters
-	b32     [][]T                     // float32 copies of the buffers
+	pv      [][]T                     // the parameters, in spec order
+	gv      [][]T                     // their gradients
+	bv      [][]T                     // the buffers, in declaration order
 	bwise   map[programKind]bool      // whether a kind's build is batchwise
 	xT, yT  []T                       // float32 copies of the batch
-	acc     [][][]float64             // per worker, per parameter
+	acc     [][][]T                   // per worker, per parameter
 	lossAcc []float64
 	errs    []error
 	nout    int
@@ -479,12 +599,12 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 		x.splitBlock = min(b, 64*max(1, 3/((maxCols+63)/64)))
 	}
 	x.pw = make([]map[progKey]*program[T], w)
-	x.acc = make([][][]float64, w)
+	x.acc = make([][][]T, w)
 	for i := range x.pw {
 		x.pw[i] = map[progKey]*program[T]{}
-		x.acc[i] = make([][]float64, len(e.spec.Params))
+		x.acc[i] = make([][]T, len(e.spec.Params))
 		for j, p := range e.spec.Params {
-			x.acc[i][j] = make([]float64, p.Size())
+			x.acc[i][j] = make([]T, p.Size())
 		}
 	}
 	x.lossAcc = make([]float64, w)
@@ -494,15 +614,15 @@ func newExec[T Float](e *Engine, opt Options) *exec[T] {
 	for i := range x.call.helpers {
 		x.call.helpers[i] = splitHelper[T]{x: x, slot: i}
 	}
-	if _, is64 := any(T(0)).(float64); !is64 {
-		x.p32 = make([][]T, len(e.spec.Params))
-		for j, p := range e.spec.Params {
-			x.p32[j] = make([]T, p.Size())
-		}
-		x.b32 = make([][]T, len(e.decls.buffers))
-		for j, p := range e.decls.buffers {
-			x.b32[j] = make([]T, p.Size())
-		}
+	// The engine's maps hold their slices for its life (SetParams copies
+	// into them), so the programs bind them directly.
+	x.pv, x.gv = make([][]T, len(e.spec.Params)), make([][]T, len(e.spec.Params))
+	for j, p := range e.spec.Params {
+		x.pv[j], x.gv[j] = valuesOf[T](e.params, e.params32, p.Name), valuesOf[T](e.grads, e.grads32, p.Name)
+	}
+	x.bv = make([][]T, len(e.decls.buffers))
+	for j, p := range e.decls.buffers {
+		x.bv[j] = valuesOf[T](e.buffers, e.buffers32, p.Name)
 	}
 	return x
 }
@@ -551,6 +671,15 @@ func (x *exec[T]) reserve(values int) error {
 	return nil
 }
 
+// valuesOf returns the named slice of the map of element type T.
+func valuesOf[T Float](m64 map[string][]float64, m32 map[string][]float32, name string) []T {
+	if v, ok := any(m64[name]).([]T); ok && m64 != nil {
+		return v
+	}
+	v, _ := any(m32[name]).([]T)
+	return v
+}
+
 // convert copies float64 values into a T buffer, reusing it.
 func convert[T Float](dst []T, src []float64) []T {
 	if cap(dst) < len(src) {
@@ -579,42 +708,20 @@ func (x *exec[T]) data(X, Y []float64) ([]T, []T) {
 }
 
 // bindParams points the program's parameter and buffer slots at the
-// master values (float64) or at their float32 copies, and sets the step.
+// engine's own values, of the program's type, and sets the step.
 func (x *exec[T]) bindParams(p *program[T]) {
-	for j, prm := range x.e.spec.Params {
-		if p.params[j] < 0 {
-			continue
+	for j := range x.pv {
+		if p.params[j] >= 0 {
+			p.bind(p.params[j], x.pv[j])
 		}
-		if x.p32 != nil {
-			p.bind(p.params[j], x.p32[j])
-			continue
-		}
-		p.bind(p.params[j], any(x.e.params[prm.Name]).([]T))
 	}
-	for j, buf := range x.e.decls.buffers {
-		if p.buffers[j] < 0 {
-			continue
+	for j := range x.bv {
+		if p.buffers[j] >= 0 {
+			p.bind(p.buffers[j], x.bv[j])
 		}
-		if x.b32 != nil {
-			p.bind(p.buffers[j], x.b32[j])
-			continue
-		}
-		p.bind(p.buffers[j], any(x.e.buffers[buf.Name]).([]T))
 	}
 	if p.step >= 0 {
 		p.vals[p.step][0] = T(x.e.steps)
-	}
-}
-
-func (x *exec[T]) syncParams() {
-	if x.p32 == nil {
-		return
-	}
-	for j, prm := range x.e.spec.Params {
-		convert(x.p32[j], x.e.params[prm.Name])
-	}
-	for j, buf := range x.e.decls.buffers {
-		convert(x.b32[j], x.e.buffers[buf.Name])
 	}
 }
 
@@ -622,10 +729,7 @@ func (x *exec[T]) syncParams() {
 // buffers.
 func (x *exec[T]) applyUpdates(p *program[T]) {
 	for _, u := range p.updates {
-		dst := x.e.buffers[x.e.decls.buffers[u.buffer].Name]
-		for i, v := range p.vals[u.slot] {
-			dst[i] = float64(v)
-		}
+		copy(x.bv[u.buffer], p.vals[u.slot])
 	}
 }
 
@@ -676,7 +780,6 @@ const (
 )
 
 func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
-	x.syncParams()
 	xs, ys := x.data(X, Y)
 	kind := kindEval
 	if train {
@@ -698,11 +801,8 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 			return 0, err
 		}
 		if train {
-			for j, prm := range x.e.spec.Params {
-				g := x.e.grads[prm.Name]
-				for i, v := range p.vals[p.grads[j]] {
-					g[i] = float64(v)
-				}
+			for j, g := range x.gv {
+				copy(g, p.vals[p.grads[j]])
 			}
 			x.applyUpdates(p)
 		}
@@ -739,8 +839,8 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 		loss += x.lossAcc[i]
 	}
 	if train {
-		for j, prm := range x.e.spec.Params {
-			g := x.e.grads[prm.Name]
+		// In T, in range order, as torch accumulates a float32 .grad.
+		for j, g := range x.gv {
 			copy(g, x.acc[0][j])
 			for i := 1; i < w; i++ {
 				for k, v := range x.acc[i][j] {
@@ -828,10 +928,11 @@ func (x *exec[T]) work(slot, w int, kind programKind, xs, ys []T, lo, hi, n int)
 		wt := float64(end-r) / float64(n)
 		x.lossAcc[w] += wt * float64(p.vals[p.loss][0])
 		if kind == kindTrain {
+			wT := T(wt)
 			for j := range x.acc[w] {
 				a := x.acc[w][j]
 				for k, v := range p.vals[p.grads[j]] {
-					a[k] += wt * float64(v)
+					a[k] += wT * v
 				}
 			}
 		}
@@ -849,7 +950,6 @@ func blockEnd(r, hi, block int) int {
 }
 
 func (x *exec[T]) predict(X []float64, n int, out []float64) error {
-	x.syncParams()
 	xs, _ := x.data(X, nil)
 	k := x.nout
 	step := n

@@ -233,7 +233,7 @@ func runVariant(ctx context.Context, base *Job, v Variant) (CompareRow, float64,
 	}
 	steps := map[int]int{} // first among the hooks, so a hook that stops the run cannot skip it
 	rec := train.Funcs{Epoch: func(e *train.Epoch) error { steps[e.Epoch] = e.Steps; return nil }}
-	res, err := train.Run(ctx, p.Engine, train.Adapt(p.Optimizer), p.Train, p.Val, p.Loop, append([]train.Hook{rec}, j.Hooks...)...)
+	res, err := train.Run(ctx, p.Engine, p.TrainOptimizer(), p.Train, p.Val, p.Loop, append([]train.Hook{rec}, j.Hooks...)...)
 	if err != nil {
 		return CompareRow{}, 0, err
 	}

@@ -40,7 +40,8 @@ type Job struct {
 	// ChooseLoss) and Prepared.LossReason says why.
 	Loss  string
 	Delta float64
-	// Float32 runs the graph in float32 (parameters stay float64).
+	// Float32 trains in float32: the graph's kernels, the parameters, their
+	// gradients and the optimizer's state (optimizers.New32).
 	Float32 bool
 	// Optimizer selects and configures the update rule.
 	Optimizer optimizers.Config
@@ -86,10 +87,14 @@ type Job struct {
 // Prepared is a Job after its data, model and optimizer are set up and
 // before training. Compare and Surface reuse it.
 type Prepared struct {
-	Engine    *graph.Engine
-	Optimizer *optimizers.Optimizer
-	Train     train.Data
-	Val       *train.Data
+	Engine *graph.Engine
+	// Optimizer is the job's optimizer; for a float32 engine it carries
+	// the configuration only and Optimizer32, of the same Config and with
+	// float32 state, is the one stepped (TrainOptimizer).
+	Optimizer   *optimizers.Optimizer
+	Optimizer32 *optimizers.Optimizer32
+	Train       train.Data
+	Val         *train.Data
 	// Loop is the job's loop with the checkpoint's position to resume from.
 	Loop train.Config
 	// Loss is the loss in use and LossReason why it was chosen.
@@ -250,7 +255,7 @@ func (j *Job) Prepare() (*Prepared, error) {
 			scaleTargets(p.Val, p.TargetStats)
 		}
 	}
-	if err := opt.Init(p.Engine.Params()); err != nil {
+	if err := p.initOptimizer(); err != nil {
 		return nil, err
 	}
 	if err := p.resume(j); err != nil {
@@ -394,7 +399,7 @@ func (p *Prepared) resume(j *Job) error {
 	if j.ResetOptimizer {
 		return nil
 	}
-	if err := p.Optimizer.UnmarshalState(f.Optimizer.State); err != nil {
+	if err := p.unmarshalState(f.Optimizer.State); err != nil {
 		return err
 	}
 	if err := p.Engine.SetSteps(f.EngineSteps); err != nil {

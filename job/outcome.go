@@ -64,7 +64,7 @@ func (j *Job) Run(ctx context.Context) (*Outcome, error) {
 // Run trains the prepared job, with the job's hooks and then hooks.
 func (p *Prepared) Run(ctx context.Context, hooks ...train.Hook) (*Outcome, error) {
 	all := append(append([]train.Hook(nil), p.job.Hooks...), hooks...)
-	res, err := train.Run(ctx, p.Engine, train.Adapt(p.Optimizer), p.Train, p.Val, p.Loop, all...)
+	res, err := train.Run(ctx, p.Engine, p.TrainOptimizer(), p.Train, p.Val, p.Loop, all...)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (p *Prepared) File(res *train.Result) (*modelfile.File, error) {
 		f.InputShape = append([]int(nil), p.InputShape...)
 	}
 	f.Standardize, f.TargetStandardize = p.Stats, p.TargetStats
-	state, err := p.Optimizer.MarshalState()
+	state, err := p.marshalState()
 	if err != nil {
 		return nil, err
 	}

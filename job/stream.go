@@ -211,7 +211,7 @@ func (j *Job) prepareOpen(st *data.Stream, comm dist.Comm, opt *optimizers.Optim
 	if comm != nil {
 		p.Loop.Comm = comm
 	}
-	if err := opt.Init(p.Engine.Params()); err != nil {
+	if err := p.initOptimizer(); err != nil {
 		return nil, err
 	}
 	if err := p.resume(j); err != nil {

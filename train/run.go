@@ -9,6 +9,7 @@ import (
 
 	"github.com/descent-ml/descent/dist"
 	"github.com/descent-ml/descent/graph"
+	"gorgonia.org/tensor"
 )
 
 // Data is a training or validation set with its targets already encoded
@@ -126,7 +127,10 @@ func batchesPer(n, batch int) int {
 }
 
 // Optimizer updates parameters in place from their gradients, both keyed
-// by parameter name. *optimizers.Optimizer is one (through Adapt).
+// by parameter name. *optimizers.Optimizer is one (through Adapt). A
+// float32 engine's run needs one that is also an Optimizer32 (Adapt32):
+// the engine's float32 parameters are then stepped directly, and hooks see
+// float64 copies of them (made only when there are hooks).
 type Optimizer interface {
 	Step(params, grads map[string][]float64) error
 }
@@ -212,7 +216,10 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 	if cfg.Patience > 0 && val == nil {
 		return nil, fmt.Errorf("train: patience %d needs a validation set", cfg.Patience)
 	}
-	r := &loop{e: e, opt: opt, tr: tr, hooks: hooks, params: e.Params(), grads: e.Grads(), total: tr.rows()}
+	if err := checkDtype(e, opt); err != nil {
+		return nil, err
+	}
+	r := &loop{e: e, opt: opt, tr: tr, hooks: hooks, total: tr.rows()}
 	r.w = newWorld(nil, e)
 	if size > 1 {
 		if err := checkParallel(e, fmt.Sprintf("data-parallel training on %d processes", size)); err != nil {
@@ -249,8 +256,7 @@ func Run(ctx context.Context, e *graph.Engine, opt Optimizer, tr Data, val *Data
 	if err := r.w.broadcast(e); err != nil {
 		return nil, err
 	}
-	r.backup = cloneParams(r.params)
-	r.bufBackup = cloneParams(e.Buffers())
+	r.v = valuesOf(e, opt)
 	pos := Position{}
 	if cfg.Resume != nil {
 		pos = cfg.Resume.clone()
@@ -321,10 +327,10 @@ run:
 			if pos.BestVal == nil || ei.ValLoss < *pos.BestVal {
 				v := ei.ValLoss
 				pos.BestVal, pos.BestEpoch = &v, ep
-				bestParams = cloneInto(bestParams, r.params)
+				bestParams = r.v.best(bestParams)
 			} else if ep-pos.BestEpoch >= cfg.Patience {
 				res.Status = EarlyStopping
-				copyParams(r.params, bestParams)
+				r.v.setBest(bestParams)
 				res.ValLoss = *pos.BestVal
 				res.BestEpoch = pos.BestEpoch
 				break
@@ -358,16 +364,14 @@ run:
 
 // loop holds one run's buffers.
 type loop struct {
-	e             *graph.Engine
-	opt           Optimizer
-	tr            Data
-	total         int // training rows over all processes
-	hooks         []Hook
-	params, grads map[string][]float64
-	backup        map[string][]float64
-	bufBackup     map[string][]float64
-	feed          feed
-	w             *world
+	e     *graph.Engine
+	opt   Optimizer
+	tr    Data
+	total int // training rows over all processes
+	hooks []Hook
+	v     values
+	feed  feed
+	w     *world
 	// shared: a batch's loss and gradient are sums over pieces or
 	// processes (sumStep), not the engine's mean over one piece.
 	shared bool
@@ -387,7 +391,7 @@ var (
 // counted). interrupt asks a data-parallel run to stop: every process
 // learns it from the batch's allreduce and stops before the update.
 func (r *loop) step(ep, n int, gradTol float64, interrupt bool) (float64, int, *Status, error) {
-	cloneInto(r.bufBackup, r.e.Buffers())
+	r.v.saveBuffers()
 	steps := r.e.Steps()
 	var loss float64
 	var rows int
@@ -415,19 +419,16 @@ func (r *loop) step(ep, n int, gradTol float64, interrupt bool) (float64, int, *
 		r.diverge(ep, n, "loss", loss, steps)
 		return 0, rows, &stDiverged, nil
 	}
-	var sq float64
-	for _, name := range r.w.names { // one order on every process
-		g := r.grads[name]
-		for _, v := range g {
-			sq += v * v
-		}
-		if !allFinite(g) {
-			r.diverge(ep, n, "gradient of "+name, math.NaN(), steps)
-			return 0, rows, &stDiverged, nil
-		}
+	sq, bad := r.v.gradSq(r.w.names) // one order on every process
+	if bad != "" {
+		r.diverge(ep, n, "gradient of "+bad, math.NaN(), steps)
+		return 0, rows, &stDiverged, nil
 	}
 	gn := math.Sqrt(sq)
-	r.info = Step{Epoch: ep, Step: n, Rows: rows, Loss: loss, GradNorm: gn, LR: math.NaN(), Params: r.params, Grads: r.grads}
+	r.info = Step{Epoch: ep, Step: n, Rows: rows, Loss: loss, GradNorm: gn, LR: math.NaN()}
+	if len(r.hooks) > 0 {
+		r.info.Params, r.info.Grads = r.v.hookViews()
+	}
 	if lr, ok := r.opt.(interface{ LR() float64 }); ok {
 		r.info.LR = lr.LR()
 	}
@@ -442,16 +443,13 @@ func (r *loop) step(ep, n int, gradTol float64, interrupt bool) (float64, int, *
 	if gradTol > 0 && gn < gradTol {
 		return loss, rows, &stGradTol, nil
 	}
-	cloneInto(r.backup, r.params)
-	if err := r.opt.Step(r.params, r.grads); err != nil {
+	bad, err := r.v.update()
+	if err != nil {
 		return 0, 0, nil, err
 	}
-	for name, p := range r.params {
-		if !allFinite(p) {
-			copyParams(r.params, r.backup)
-			r.diverge(ep, n, "parameter "+name+" after the update", math.NaN(), steps)
-			return 0, rows, &stDiverged, nil
-		}
+	if bad != "" {
+		r.diverge(ep, n, "parameter "+bad+" after the update", math.NaN(), steps)
+		return 0, rows, &stDiverged, nil
 	}
 	return loss, rows, nil, nil
 }
@@ -460,8 +458,7 @@ func (r *loop) step(ep, n int, gradTol float64, interrupt bool) (float64, int, *
 // buffers saved before the last step, the last ones whose loss and
 // gradients were finite.
 func (r *loop) diverge(ep, n int, what string, v float64, steps int64) {
-	copyParams(r.params, r.backup)
-	copyParams(r.e.Buffers(), r.bufBackup)
+	r.v.restore()
 	r.e.SetSteps(steps)
 	r.div = &Divergence{Epoch: ep, Step: n, What: what, Value: v,
 		Hint: "the learning rate is probably too large for this problem; lower it (or standardize the features)"}
@@ -490,34 +487,17 @@ func accuracyOf(e *graph.Engine, d *Data) (float64, error) {
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-func allFinite(v []float64) bool {
-	for _, x := range v {
-		if !isFinite(x) {
-			return false
-		}
-	}
-	return true
-}
+func cloneParams(p map[string][]float64) map[string][]float64 { return cloneMap(nil, p) }
 
-func cloneParams(p map[string][]float64) map[string][]float64 { return cloneInto(nil, p) }
-
-// cloneInto copies p into dst, allocating dst's slices the first time.
-func cloneInto(dst, p map[string][]float64) map[string][]float64 {
-	if dst == nil {
-		dst = make(map[string][]float64, len(p))
+// checkDtype refuses an optimizer of the other dtype than the engine's.
+func checkDtype(e *graph.Engine, opt Optimizer) error {
+	_, is32 := opt.(Optimizer32)
+	_, only32 := opt.(adapted32)
+	switch {
+	case e.Dtype() == tensor.Float32 && !is32:
+		return fmt.Errorf("train: the engine is float32 but the optimizer is float64; use a float32 optimizer (train.Adapt32 of optimizers.New32)")
+	case e.Dtype() != tensor.Float32 && only32:
+		return fmt.Errorf("train: the engine is float64 but the optimizer is float32; use train.Adapt of optimizers.New")
 	}
-	for k, v := range p {
-		if d, ok := dst[k]; ok && len(d) == len(v) {
-			copy(d, v)
-		} else {
-			dst[k] = append([]float64(nil), v...)
-		}
-	}
-	return dst
-}
-
-func copyParams(dst, src map[string][]float64) {
-	for k, v := range src {
-		copy(dst[k], v)
-	}
+	return nil
 }

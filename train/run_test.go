@@ -162,7 +162,7 @@ func TestDivergenceKeepsLastFiniteParams(t *testing.T) {
 	require.NotNil(t, res.Diverged)
 	assert.Contains(t, res.Diverged.Hint, "learning rate")
 	for _, p := range e.Params() {
-		assert.True(t, allFinite(p), "parameters stay finite")
+		assert.True(t, finite(p), "parameters stay finite")
 	}
 	// The kept parameters are the last ones whose loss was finite.
 	last := seen[len(seen)-1]

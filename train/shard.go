@@ -116,6 +116,8 @@ func (w *world) broadcast(e *graph.Engine) error {
 	if w.comm == nil {
 		return nil
 	}
+	// A float32 engine's parameters travel widened, exactly, and are
+	// rounded back, exactly.
 	buf := make([]float64, 0, w.grads)
 	for _, n := range w.names {
 		buf = append(buf, e.Params()[n]...)
@@ -123,12 +125,12 @@ func (w *world) broadcast(e *graph.Engine) error {
 	if err := w.comm.Bcast64(buf, 0); err != nil {
 		return err
 	}
-	for _, n := range w.names {
-		p := e.Params()[n]
-		copy(p, buf)
-		buf = buf[len(p):]
+	set := make(map[string][]float64, len(w.names))
+	for i, n := range w.names { // newWorld's order: Spec().Params
+		k := e.Spec().Params[i].Size()
+		set[n], buf = buf[:k], buf[k:]
 	}
-	return nil
+	return e.SetParams(set)
 }
 
 // sumStep runs the engine on each piece of this process's rows of the next
@@ -147,13 +149,8 @@ func (r *loop) sumStep(stop bool) (loss float64, rows int, stopped bool, err err
 		if err != nil {
 			return err
 		}
-		k, s := float64(m), w.sum
-		for _, n := range w.names {
-			for i, g := range r.grads[n] {
-				s[i] += k * g
-			}
-			s = s[len(r.grads[n]):]
-		}
+		k := float64(m)
+		s := r.v.addGrads(w.names, w.sum, k)
 		s[0] += k * l
 		s[1] += k
 		return nil
@@ -178,14 +175,7 @@ func (r *loop) sumStep(stop bool) (loss float64, rows int, stopped bool, err err
 	if n != float64(rows) {
 		return 0, 0, false, fmt.Errorf("train: the processes hold %v rows of a batch of %d; their shards overlap or miss rows", n, rows)
 	}
-	s := w.sum
-	for _, name := range w.names {
-		g := r.grads[name]
-		for i := range g {
-			g[i] = s[i] / n
-		}
-		s = s[len(g):]
-	}
+	s := r.v.setGrads(w.names, w.sum, n)
 	return s[0] / n, rows, false, nil
 }
 

@@ -11,10 +11,10 @@ import (
 	"github.com/descent-ml/descent/nn"
 )
 
-// masterNets are the float32 networks whose float64 master copy
-// BenchmarkFloat32MasterCopy measures: issue 10's digits CNN on 8×8 images
+// float32Nets are the float32 networks whose conversions
+// BenchmarkFloat32Copy measures: issue 10's digits CNN on 8×8 images
 // and LeNet-5 on 28×28, batch 64.
-var masterNets = []struct {
+var float32Nets = []struct {
 	name, net string
 	input     []int
 }{
@@ -22,17 +22,17 @@ var masterNets = []struct {
 	{"lenet5", "conv2d(6,5,padding=2) relu maxpool2d(2) conv2d(16,5) relu maxpool2d(2) flatten linear(120) relu linear(84) relu linear(10)", []int{1, 28, 28}},
 }
 
-// BenchmarkFloat32MasterCopy compares a float32 training step of each
-// network (Engine.Step on one worker, no optimizer) with the part of it
-// that exists only because parameters, gradients and data stay float64
-// (graph.MasterCopy: parameters and data converted to float32, gradients
-// back to float64). The copy's share of the step is copy ÷ step; an
-// optimizer in float64 (Adam's moments) costs on top and is not counted.
+// BenchmarkFloat32Copy compares a float32 training step of each network
+// (Engine.Step on one worker, no optimizer) with the copying it still does
+// outside its programs (graph.Float32Copy: the float64 batch converted to
+// float32, the gradients copied out of the program into Grads32; the
+// parameters are bound directly). The copy's share of the step is
+// copy ÷ step.
 //
-//	go test ./graph -run XXX -bench Float32MasterCopy -cpu 1
-func BenchmarkFloat32MasterCopy(b *testing.B) {
+//	go test ./graph -run XXX -bench Float32Copy -cpu 1
+func BenchmarkFloat32Copy(b *testing.B) {
 	const n = 64
-	for _, net := range masterNets {
+	for _, net := range float32Nets {
 		seq, err := nn.Parse(net.net)
 		if err != nil {
 			b.Fatal(err)
@@ -64,10 +64,10 @@ func BenchmarkFloat32MasterCopy(b *testing.B) {
 				}
 			}
 		})
-		b.Run(net.name+"/master-copy", func(b *testing.B) {
+		b.Run(net.name+"/copy", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if !graph.MasterCopy(e, X, Y, n) {
+				if !graph.Float32Copy(e, X, Y, n) {
 					b.Fatal("not a float32 engine")
 				}
 			}
