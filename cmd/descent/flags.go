@@ -86,7 +86,7 @@ func addLoopFlags(fs *pflag.FlagSet) *loopFlags {
 	fs.StringVar(&l.activation, "activation", "relu", "mlp:H hidden activation: relu, tanh or sigmoid")
 	fs.StringVar(&l.loss, "loss", "", strings.Join(ops.LossNames(), ", ")+" (default: xent or bce for class labels, mse otherwise)")
 	fs.Float64Var(&l.delta, "delta", 1, "huber δ, a finite number > 0")
-	fs.BoolVar(&l.float32, "float32", false, "run the graph in float32")
+	fs.BoolVar(&l.float32, "float32", false, "train in float32: kernels, parameters, gradients and optimizer state")
 	fs.IntVar(&l.cfg.Epochs, "epochs", 100, "passes over the data (>= 1); with --batch-size 0 this is the step count")
 	fs.IntVar(&l.cfg.BatchSize, "batch-size", 0, "rows per step: 0 = whole set (batch GD), 1 = SGD, N = mini-batch")
 	fs.Uint64Var(&l.cfg.Seed, "seed", 1, "seed for shuffling, splits, initial weights and dropout")
