@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"math"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +11,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/dist"
 	"github.com/descent-ml/descent/graph"
 	"github.com/descent-ml/descent/models"
 	"github.com/descent-ml/descent/optimizers"
@@ -134,4 +136,75 @@ func TestFloat32ResumeIsBitIdentical(t *testing.T) {
 		assert.Equal(t, full.Steps, res.Steps, "resumed at %d", k)
 		assert.Equal(t, fullE.Params32(), e2.Params32(), "bit-identical after resuming at step %d", k)
 	}
+}
+
+// TestFloat32DataParallel: two in-process ranks of a float32 run (each
+// holding some rows, gradients summed in float64 across ranks and rounded
+// back) end bitwise equal to each other and within float32 tolerance of
+// one process on the same global batches.
+func TestFloat32DataParallel(t *testing.T) {
+	ds, err := data.Builtin("multi")
+	require.NoError(t, err)
+	cfg := Config{Epochs: 5, BatchSize: 10, Seed: 3}
+	newRun := func() (*graph.Engine, Optimizer) {
+		e, err := models.Problem{Model: models.Linear{Features: ds.D}, Dtype: tensor.Float32}.Engine(graph.Options{})
+		require.NoError(t, err)
+		o, err := optimizers.New32(optimizers.Config{Name: "adam", LR: 0.05})
+		require.NoError(t, err)
+		require.NoError(t, o.Init(e.Params32()))
+		return e, Adapt32(o)
+	}
+	one, o := newRun()
+	_, err = Run(context.Background(), one, o, Data{X: ds.X, Y: ds.Y, N: ds.N, D: ds.D, T: 1}, nil, cfg)
+	require.NoError(t, err)
+	comms, err := dist.NewGroup(2)
+	require.NoError(t, err)
+	cuts := []int{0, 19, ds.N}
+	got := make([]*graph.Engine, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for r := range 2 {
+		e, o := newRun()
+		got[r] = e
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lo, hi := cuts[r], cuts[r+1]
+			share := Data{X: ds.X[lo*ds.D : hi*ds.D], Y: ds.Y[lo:hi], N: hi - lo, D: ds.D, T: 1, Lo: lo, Total: ds.N}
+			c := cfg
+			c.Comm = comms[r]
+			if _, errs[r] = Run(context.Background(), e, o, share, nil, c); errs[r] != nil {
+				comms[r].Abort(1, errs[r].Error())
+			}
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	assert.Equal(t, got[0].Params32(), got[1].Params32(), "ranks agree bitwise")
+	for k, want := range one.Params32() {
+		for i, w := range want {
+			assert.InDelta(t, float64(w), float64(got[0].Params32()[k][i]), 1e-4*math.Max(1, math.Abs(float64(w))), "%s[%d]", k, i)
+		}
+	}
+}
+
+// TestFloat32DivergenceKeepsLastFinite: a float32 run whose learning rate
+// is far too large stops as Diverged with the last float32 parameters
+// whose loss and gradients were finite.
+func TestFloat32DivergenceKeepsLastFinite(t *testing.T) {
+	e, err := models.Problem{Model: models.Linear{Features: 1}, Dtype: tensor.Float32}.Engine(graph.Options{})
+	require.NoError(t, err)
+	o, err := optimizers.New32(optimizers.Config{Name: "gd", LR: 1})
+	require.NoError(t, err)
+	require.NoError(t, o.Init(e.Params32()))
+	var last map[string][]float64
+	h := Funcs{Step: func(s *Step) error { last = cloneParams(s.Params); return nil }}
+	res, err := Run(context.Background(), e, Adapt32(o), lineData(t), nil, Config{Epochs: 100000}, h)
+	require.NoError(t, err)
+	require.Equal(t, Diverged, res.Status)
+	for k, p := range e.Params32() {
+		require.True(t, finite(p), "parameter %s stays finite", k)
+	}
+	assert.Equal(t, last, e.Params(), "the last finite parameters are kept")
 }
