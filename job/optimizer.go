@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/descent-ml/descent/graph"
 	"github.com/descent-ml/descent/optimizers"
 	"github.com/descent-ml/descent/train"
 	"gorgonia.org/tensor"
@@ -22,6 +23,22 @@ func (p *Prepared) initOptimizer() error {
 	}
 	p.Optimizer32 = o
 	return o.Init(p.Engine.Params32())
+}
+
+// newOptimizer is a new optimizer of cfg for e's parameters, of e's dtype.
+func newOptimizer(e *graph.Engine, cfg optimizers.Config) (train.Optimizer, error) {
+	if e.Dtype() == tensor.Float32 {
+		o, err := optimizers.New32(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return train.Adapt32(o), o.Init(e.Params32())
+	}
+	o, err := optimizers.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return train.Adapt(o), o.Init(e.Params())
 }
 
 // TrainOptimizer is the optimizer train.Run steps: Optimizer32 for a

@@ -199,11 +199,8 @@ func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop train
 	if err := s.setPoint(start[0], start[1]); err != nil {
 		return Path{}, err
 	}
-	o, err := optimizers.New(cfg)
+	opt, err := newOptimizer(s.e, cfg)
 	if err != nil {
-		return Path{}, err
-	}
-	if err := o.Init(s.e.Params()); err != nil {
 		return Path{}, err
 	}
 	trace := train.NewTrace(s.e.Spec().Params)
@@ -211,7 +208,7 @@ func (s *Surface) descend(ctx context.Context, cfg optimizers.Config, loop train
 	if s.data != nil {
 		tr = *s.data
 	}
-	res, err := train.Run(ctx, s.e, train.Adapt(o), tr, nil, loop, trace)
+	res, err := train.Run(ctx, s.e, opt, tr, nil, loop, trace)
 	if err != nil {
 		return Path{}, err
 	}
