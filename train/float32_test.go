@@ -208,3 +208,34 @@ func TestFloat32DivergenceKeepsLastFinite(t *testing.T) {
 	}
 	assert.Equal(t, last, e.Params(), "the last finite parameters are kept")
 }
+
+// TestFloat32EarlyStoppingRestoresBest: early stopping restores a float32
+// run's best parameters exactly (kept as exact float64 copies).
+func TestFloat32EarlyStoppingRestoresBest(t *testing.T) {
+	ds, err := data.Builtin("parabola")
+	require.NoError(t, err)
+	tr, va, err := data.Split(ds, 0.3, 1)
+	require.NoError(t, err)
+	m, err := models.NewMLP(1, 1, []int{32}, "tanh", 1)
+	require.NoError(t, err)
+	e, err := models.Problem{Model: m, Dtype: tensor.Float32}.Engine(graph.Options{})
+	require.NoError(t, err)
+	o, err := optimizers.New32(optimizers.Config{Name: "gd", LR: 0.3})
+	require.NoError(t, err)
+	require.NoError(t, o.Init(e.Params32()))
+	best := math.Inf(1)
+	var bestParams map[string][]float32
+	h := Funcs{Epoch: func(ep *Epoch) error {
+		if ep.ValLoss < best {
+			best, bestParams = ep.ValLoss, cloneMap(nil, e.Params32())
+		}
+		return nil
+	}}
+	res, err := Run(context.Background(), e, Adapt32(o), Data{X: tr.X, Y: tr.Y, N: tr.N, D: 1, T: 1},
+		&Data{X: va.X, Y: va.Y, N: va.N, D: 1, T: 1}, Config{Epochs: 20000, Patience: 20}, h)
+	require.NoError(t, err)
+	assert.Equal(t, EarlyStopping, res.Status)
+	assert.Equal(t, best, res.ValLoss)
+	assert.Equal(t, bestParams, e.Params32())
+	assert.Greater(t, res.Epochs, res.BestEpoch)
+}

@@ -7,7 +7,10 @@ var ErrStop = errors.New("train: stopped by hook")
 
 // Step is what a hook sees after each step's forward and backward pass and
 // before the update: Params are the values the loss and gradients were
-// computed at. The maps are the engine's own; copy what you keep.
+// computed at. The maps are the engine's own; copy what you keep. For a
+// float32 engine they are exact float64 copies of its float32 values,
+// refreshed each step (made only when the run has hooks), and writing
+// them changes nothing.
 type Step struct {
 	Epoch, Step int // 1-based
 	Rows        int // rows in the batch
