@@ -222,22 +222,29 @@ func TestMPIRunResumesUnderAnotherWorldSize(t *testing.T) {
 	bin := mpiDescent(t)
 	dir := t.TempDir()
 	csv := regressionCSV(t, dir, 400, 5)
-	args := []string{"--data", csv, "--standardize", "--optimizer", "adam", "--lr", "0.01", "--schedule", "cosine:50000", "--batch-size", "16", "--epochs", "2000"}
-	full := filepath.Join(dir, "full.json")
-	code, out := launch(t, 0, bin, append([]string{"train", "--out", full}, args...)...)
+	args := []string{"--data", csv, "--standardize", "--optimizer", "adam", "--lr", "0.01", "--schedule", "cosine:150000", "--batch-size", "16", "--epochs", "6000"}
+	full, fullTrace := filepath.Join(dir, "full.json"), filepath.Join(dir, "full.csv")
+	code, out := launch(t, 0, bin, append([]string{"train", "--out", full, "--trace", fullTrace}, args...)...)
 	require.Equal(t, 0, code, out)
+	st, err := os.Stat(fullTrace)
+	require.NoError(t, err)
 
+	// The signal goes when rank 0's streamed trace (a temporary file
+	// beside its name until the run ends) holds a tenth of the full
+	// run's: inside the training on any machine, whatever its speed,
+	// with the rest of the run (seconds) for mpirun to pass it on.
 	ck := filepath.Join(dir, "ck.json")
-	code, out, err := launchCtx(context.Background(), 2, func(cmd *exec.Cmd) {
-		for range 100 {
-			if _, ok := rankPID(bin, 0); ok {
-				break
+	code, out, err = launchCtx(context.Background(), 2, func(cmd *exec.Cmd) {
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			tmp, _ := filepath.Glob(filepath.Join(dir, ".t.csv.descent-tmp-*"))
+			if len(tmp) == 1 {
+				if s, err := os.Stat(tmp[0]); err == nil && 10*s.Size() >= st.Size() {
+					break
+				}
 			}
-			time.Sleep(50 * time.Millisecond)
 		}
-		time.Sleep(800 * time.Millisecond) // past MPI_Init, inside the 1.5 s of training
 		cmd.Process.Signal(syscall.SIGINT) // mpirun passes it on as SIGTERM to every rank
-	}, bin, append([]string{"train", "--out", ck}, args...)...)
+	}, bin, append([]string{"train", "--out", ck, "--trace", filepath.Join(dir, "t.csv")}, args...)...)
 	require.NoError(t, err, out)
 	require.NotEqual(t, 0, code, "the run finished before the signal:\n%s", out)
 	require.Contains(t, out, "checkpoint saved to "+ck, out)
