@@ -455,15 +455,28 @@ func TestFiniteDifferences(t *testing.T) {
 					return l
 				}
 				for _, name := range append(inputOrder(c), "u") {
-					p := e.Params()[name]
-					for k := range p {
-						old := p[k]
-						p[k] = old + h
+					// set moves one value of the parameter the engine
+					// computes with (a float32 engine's are float32) and
+					// returns the value it holds now.
+					n, set := len(e.Params()[name]), func(k int, v float64) float64 {
+						e.Params()[name][k] = v
+						return v
+					}
+					if dt == tensor.Float32 {
+						p32 := e.Params32()[name]
+						set = func(k int, v float64) float64 {
+							p32[k] = float32(v)
+							return float64(p32[k])
+						}
+					}
+					for k := range n {
+						old := e.Params()[name][k]
+						up := set(k, old+h)
 						lp := loss()
-						p[k] = old - h
+						down := set(k, old-h)
 						lm := loss()
-						p[k] = old
-						fd := (lp - lm) / (2 * h)
+						set(k, old)
+						fd := (lp - lm) / (up - down)
 						allow := tol * max(1, math.Abs(fd))
 						if dt == tensor.Float32 {
 							allow += 16 * 0x1p-24 * max(1, math.Abs(lp), math.Abs(lm)) / (2 * h)
