@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"gorgonia.org/tensor"
+
+	"github.com/descent-ml/descent/internal/workers"
 )
 
 // Engine owns a problem's parameters and buffers and runs its
@@ -506,7 +508,8 @@ type splitHelper[T Float] struct {
 	gen  atomic.Uint32
 }
 
-func (h *splitHelper[T]) run() {
+// Run implements workers.Task.
+func (h *splitHelper[T]) Run() {
 	c := &h.x.call
 	if !c.busy[h.slot].CompareAndSwap(false, true) {
 		return
@@ -538,35 +541,9 @@ func (x *exec[T]) participate(slot int, gen uint32) {
 	}
 }
 
-// task is work for the package's worker goroutines.
-type task interface{ run() }
-
-// workers are long-lived goroutines, shared by every engine, that run tasks
-// handed to them over an unbuffered channel: a hand-off succeeds only while
-// one is idle, and a task no worker takes is simply not run (its share of
-// the work falls to the caller).
-var workers struct {
-	mu sync.Mutex
-	n  int
-	ch chan task
-}
-
-// ensureWorkers starts workers until n are running.
-func ensureWorkers(n int) chan task {
-	workers.mu.Lock()
-	defer workers.mu.Unlock()
-	if workers.ch == nil {
-		workers.ch = make(chan task)
-	}
-	for ; workers.n < n; workers.n++ {
-		go func(ch chan task) {
-			for t := range ch {
-				t.run()
-			}
-		}(workers.ch)
-	}
-	return workers.ch
-}
+// helpers are the worker goroutines that join split batches, shared by
+// every engine.
+var helpers workers.Pool
 
 type progKey struct {
 	kind programKind
@@ -819,14 +796,11 @@ func (x *exec[T]) run(X, Y []float64, n int, train bool) (float64, error) {
 	c.kind, c.xs, c.ys, c.n, c.w = kind, xs, ys, n, w
 	c.wg.Add(w)
 	c.state.Store(uint64(gen)<<32 | uint64(w)<<16)
-	ch := ensureWorkers(w - 1)
+	helpers.Ensure(w - 1)
 	for i := 1; i < w; i++ {
 		h := &c.helpers[i]
 		h.gen.Store(gen)
-		select {
-		case ch <- h:
-		default: // no idle worker: the caller claims the range itself
-		}
+		helpers.Offer(h) // with no idle worker, the caller claims the range itself
 	}
 	x.participate(0, gen)
 	c.wg.Wait()

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/descent-ml/descent/internal/workers"
 )
 
 // maxThreads is SetThreads's bound; 0 means GOMAXPROCS.
@@ -28,34 +30,8 @@ func threads() int {
 	return n
 }
 
-// task is one part of a split product.
-type task interface{ run() }
-
-// workers are long-lived goroutines that run parts handed to them over an unbuffered channel.
-// A hand-off succeeds only while a worker is idle and waiting; otherwise the caller runs the
-// part itself, so a busy pool (several Gemm calls at once) never queues work behind itself.
-var workers struct {
-	mu sync.Mutex
-	n  int
-	ch chan task
-}
-
-// ensureWorkers starts workers until n are running.
-func ensureWorkers(n int) chan task {
-	workers.mu.Lock()
-	defer workers.mu.Unlock()
-	if workers.ch == nil {
-		workers.ch = make(chan task)
-	}
-	for ; workers.n < n; workers.n++ {
-		go func(ch chan task) {
-			for t := range ch {
-				t.run()
-			}
-		}(workers.ch)
-	}
-	return workers.ch
-}
+// partWorkers are the worker goroutines that join split products.
+var partWorkers workers.Pool
 
 // part is a rectangle of C that one goroutine computes.
 type part[E elem] struct {
@@ -94,7 +70,8 @@ type helper[E elem] struct {
 	gen atomic.Uint32
 }
 
-func (h *helper[E]) run() { h.sp.work(h.gen.Load()) }
+// Run implements workers.Task.
+func (h *helper[E]) Run() { h.sp.work(h.gen.Load()) }
 
 // claim returns the next unclaimed part of call gen, or −1 when none is left or the call
 // is another.
@@ -187,14 +164,11 @@ func (g *problem[E]) run() {
 	gen := sp.gen
 	sp.wg.Add(parts)
 	sp.state.Store(uint64(gen)<<32 | uint64(parts)<<16)
-	ch := ensureWorkers(parts - 1)
+	partWorkers.Ensure(parts - 1)
 	for i := 0; i < parts-1; i++ {
 		h := &sp.helpers[i]
 		h.gen.Store(gen)
-		select {
-		case ch <- h:
-		default: // no idle worker: the caller claims the part itself
-		}
+		partWorkers.Offer(h) // with no idle worker, the caller claims the part itself
 	}
 	sp.work(gen)
 	sp.wg.Wait()
