@@ -155,30 +155,12 @@ func (j *Job) Prepare() (*Prepared, error) {
 	} else {
 		ds = ds.Subset(allRows(ds.N))
 	}
-	spec := j.Model
-	if j.Init != nil && j.Module == nil && !j.Init.Bare() {
-		if spec != "" && spec != j.Init.Model.Spec {
-			return nil, fmt.Errorf("job: the model file holds model %s, not %s", quote(j.Init.Model.Spec), quote(spec))
-		}
-		spec = j.Init.Model.Spec
-	}
-	lab := j.labels(ds)
-	var choice LossChoice
-	if j.Init != nil && j.Loss == "" && j.Init.Model.Loss != "" {
-		choice = LossChoice{Loss: j.Init.Model.Loss, Model: spec, Reason: "the model file's loss"}
-		if info, e := ops.LossInfo(choice.Loss); e == nil && info.Classes != "" {
-			choice.Classes, err = lab.classes()
-		} else {
-			err = e
-		}
-	} else {
-		choice, err = chooseLoss(lab, spec, j.Module, j.Loss)
-	}
+	choice, err := j.chooseModelLoss(j.labels(ds))
 	if err != nil {
 		return nil, err
 	}
-	spec = choice.Model
-	info, _ := ops.LossInfo(choice.Loss) // ChooseLoss checked it
+	spec := choice.Model
+	info, _ := ops.LossInfo(choice.Loss) // chooseModelLoss checked it
 	outputs := 1
 	if info.Classes == "multi" {
 		outputs = choice.Classes
@@ -460,4 +442,27 @@ func allRows(n int) []int {
 		idx[i] = i
 	}
 	return idx
+}
+
+// chooseModelLoss settles the model spec and the loss of a job whose
+// targets lab reads: the spec of --init's model file (which must not
+// contradict j.Model), and its loss unless one is given, or else
+// ChooseLoss's choice. The choice's Model is the spec to build.
+func (j *Job) chooseModelLoss(lab labeler) (LossChoice, error) {
+	spec := j.Model
+	if j.Init != nil && j.Module == nil && !j.Init.Bare() {
+		if spec != "" && spec != j.Init.Model.Spec {
+			return LossChoice{}, fmt.Errorf("job: the model file holds model %s, not %s", quote(j.Init.Model.Spec), quote(spec))
+		}
+		spec = j.Init.Model.Spec
+	}
+	if j.Init == nil || j.Loss != "" || j.Init.Model.Loss == "" {
+		return chooseLoss(lab, spec, j.Module, j.Loss)
+	}
+	choice := LossChoice{Loss: j.Init.Model.Loss, Model: spec, Reason: "the model file's loss"}
+	info, err := ops.LossInfo(choice.Loss)
+	if err == nil && info.Classes != "" {
+		choice.Classes, err = lab.classes()
+	}
+	return choice, err
 }

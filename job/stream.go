@@ -129,30 +129,12 @@ func (j *Job) prepareOpen(st *data.Stream, comm dist.Comm, opt *optimizers.Optim
 		return nil, fmt.Errorf("job: the model file predicts %q, but the data's target is %q (pass --target %s)", f.Target, st.Target, f.Target)
 	}
 	hdr := &data.Dataset{Name: st.Name, Features: st.Features, Target: st.Target, D: st.D}
-	spec := j.Model
-	if j.Init != nil && j.Module == nil && !j.Init.Bare() {
-		if spec != "" && spec != j.Init.Model.Spec {
-			return nil, fmt.Errorf("job: the model file holds model %s, not %s", quote(j.Init.Model.Spec), quote(spec))
-		}
-		spec = j.Init.Model.Spec
-	}
-	lab := scanLabels{st: st, sc: sc}
-	var choice LossChoice
-	if j.Init != nil && j.Loss == "" && j.Init.Model.Loss != "" {
-		choice = LossChoice{Loss: j.Init.Model.Loss, Model: spec, Reason: "the model file's loss"}
-		if info, e := ops.LossInfo(choice.Loss); e == nil && info.Classes != "" {
-			choice.Classes, err = lab.classes()
-		} else {
-			err = e
-		}
-	} else {
-		choice, err = chooseLoss(lab, spec, j.Module, j.Loss)
-	}
+	choice, err := j.chooseModelLoss(scanLabels{st: st, sc: sc})
 	if err != nil {
 		return nil, err
 	}
-	spec = choice.Model
-	info, _ := ops.LossInfo(choice.Loss)
+	spec := choice.Model
+	info, _ := ops.LossInfo(choice.Loss) // chooseModelLoss checked it
 	outputs := 1
 	if info.Classes == "multi" {
 		outputs = choice.Classes
