@@ -94,40 +94,9 @@ func (m *moments) stats(r Reducer) (Stats, error) {
 			local[1+d+j], local[1+2*d+j] = m.lo[j], m.hi[j]
 		}
 	}
-	all, err := Gather(r, local)
-	if err != nil {
-		return Stats{}, err
-	}
-	s := Stats{Mean: make([]float64, d), Std: make([]float64, d)}
-	var total float64
-	constant := make([]bool, d)
-	value := make([]float64, d)
-	first := true
-	for q := 0; q < len(all); q += len(local) {
-		p := all[q : q+len(local)]
-		if p[0] == 0 {
-			continue
-		}
-		total += p[0]
-		for j := range d {
-			s.Mean[j] += p[1+j]
-			l, h := p[1+d+j], p[1+2*d+j]
-			if first {
-				constant[j], value[j] = l == h, l
-			} else {
-				constant[j] = constant[j] && l == h && l == value[j]
-			}
-		}
-		first = false
-	}
-	if total == 0 {
-		for j := range d {
-			s.Mean[j], s.Std[j] = 0, 1
-		}
-		return s, nil
-	}
-	for j := range d {
-		s.Mean[j] /= total
+	s, total, constant, err := firstPass(r, local, d)
+	if err != nil || total == 0 {
+		return s, err
 	}
 	// Σ over processes of M2 + n·(mean_r − mean)².
 	sq := make([]float64, d)
@@ -142,7 +111,7 @@ func (m *moments) stats(r Reducer) (Stats, error) {
 	}
 	for j := range d {
 		if constant[j] {
-			s.Mean[j], s.Std[j] = value[j], 1
+			s.Mean[j], s.Std[j] = s.Std[j], 1 // firstPass left the column's value in Std
 			continue
 		}
 		s.Std[j] = math.Sqrt(math.Max(sq[j], 0) / total)

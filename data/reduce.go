@@ -67,42 +67,13 @@ func FitStatsShared(X []float64, n, d int, r Reducer) (Stats, error) {
 		clear(lo)
 		clear(hi)
 	}
-	all, err := Gather(r, local)
-	if err != nil {
-		return Stats{}, err
-	}
-	s := Stats{Mean: make([]float64, d), Std: make([]float64, d)}
-	var total float64
-	constant := make([]bool, d)
-	first := true
-	for q := 0; q < len(all); q += len(local) {
-		p := all[q : q+len(local)]
-		if p[0] == 0 {
-			continue
-		}
-		total += p[0]
-		for j := range d {
-			s.Mean[j] += p[1+j]
-			l, h := p[1+d+j], p[1+2*d+j]
-			if first {
-				constant[j], s.Std[j] = l == h, l // Std holds the value for now
-			} else {
-				constant[j] = constant[j] && l == h && l == s.Std[j]
-			}
-		}
-		first = false
-	}
-	if total == 0 {
-		for j := range d {
-			s.Mean[j], s.Std[j] = 0, 1
-		}
-		return s, nil
+	s, total, constant, err := firstPass(r, local, d)
+	if err != nil || total == 0 {
+		return s, err
 	}
 	for j := range d {
 		if constant[j] {
-			s.Mean[j] = s.Std[j]
-		} else {
-			s.Mean[j] /= total
+			s.Mean[j] = s.Std[j] // the column's one value, exactly
 		}
 	}
 	// Pass 2: Σ(x − mean)² and Σ(x − mean).
@@ -127,4 +98,47 @@ func FitStatsShared(X []float64, n, d int, r Reducer) (Stats, error) {
 		s.Std[j] = math.Sqrt((sq[j] - sq[d+j]*sq[d+j]/total) / total)
 	}
 	return s, nil
+}
+
+// firstPass gathers every process's first-pass summary local, [n, column
+// sums…, column minima…, column maxima…] of d columns (a process with no
+// rows contributes nothing), and returns the total row count and Stats whose
+// Mean is Σ sums/N; for a column whose values are all equal on every
+// process, constant[j] is set and Std[j] holds that value (a placeholder
+// the caller replaces). With no rows at all it returns Mean 0 and Std 1.
+func firstPass(r Reducer, local []float64, d int) (s Stats, total float64, constant []bool, err error) {
+	all, err := Gather(r, local)
+	if err != nil {
+		return Stats{}, 0, nil, err
+	}
+	s = Stats{Mean: make([]float64, d), Std: make([]float64, d)}
+	constant = make([]bool, d)
+	first := true
+	for q := 0; q < len(all); q += len(local) {
+		p := all[q : q+len(local)]
+		if p[0] == 0 {
+			continue
+		}
+		total += p[0]
+		for j := range d {
+			s.Mean[j] += p[1+j]
+			l, h := p[1+d+j], p[1+2*d+j]
+			if first {
+				constant[j], s.Std[j] = l == h, l
+			} else {
+				constant[j] = constant[j] && l == h && l == s.Std[j]
+			}
+		}
+		first = false
+	}
+	if total == 0 {
+		for j := range d {
+			s.Mean[j], s.Std[j] = 0, 1
+		}
+		return s, 0, constant, nil
+	}
+	for j := range d {
+		s.Mean[j] /= total
+	}
+	return s, total, constant, nil
 }
