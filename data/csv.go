@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/descent-ml/descent/internal/lex"
@@ -112,28 +111,15 @@ func ParseCSVContext(ctx context.Context, r io.Reader, name string, opt CSVOptio
 	if err != nil {
 		return nil, err
 	}
-	target := len(cols) - 1
-	if opt.NoTarget {
-		target = -1
-	} else if opt.Target != "" {
-		target = slices.Index(cols, opt.Target)
-		if target < 0 {
-			return nil, fmt.Errorf("data: %s: unknown target column %s (columns: %s)", name, lex.Quote(opt.Target), nameList(cols))
-		}
+	target, features, err := pickTarget(name, cols, opt)
+	if err != nil {
+		return nil, err
 	}
 
 	base := filepath.Base(name)
-	ds := &Dataset{Name: strings.TrimSuffix(base, filepath.Ext(base)), D: len(cols) - 1, src: name}
+	ds := &Dataset{Name: strings.TrimSuffix(base, filepath.Ext(base)), Features: features, D: len(features), src: name}
 	if target >= 0 {
 		ds.Target = cols[target]
-	} else {
-		ds.D = len(cols)
-	}
-	ds.Features = make([]string, 0, ds.D)
-	for j, c := range cols {
-		if j != target {
-			ds.Features = append(ds.Features, c)
-		}
 	}
 	cells := 0
 	for {

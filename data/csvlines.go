@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"unsafe"
 
@@ -45,20 +44,11 @@ func readCSVHeader(r io.ReaderAt, size int64, name string, opt CSVOptions) (*csv
 	if err != nil {
 		return nil, err
 	}
-	h := &csvHeader{name: name, cols: cols, target: len(cols) - 1, dataAt: cr.InputOffset()}
-	switch {
-	case opt.NoTarget:
-		h.target = -1
-	case opt.Target != "":
-		if h.target = slices.Index(cols, opt.Target); h.target < 0 {
-			return nil, fmt.Errorf("data: %s: unknown target column %s (columns: %s)", name, lex.Quote(opt.Target), nameList(cols))
-		}
+	target, features, err := pickTarget(name, cols, opt)
+	if err != nil {
+		return nil, err
 	}
-	for j, c := range cols {
-		if j != h.target {
-			h.features = append(h.features, c)
-		}
-	}
+	h := &csvHeader{name: name, cols: cols, target: target, features: features, dataAt: cr.InputOffset()}
 	head := make([]byte, h.dataAt)
 	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("data: %s: %w", name, err)
