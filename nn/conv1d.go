@@ -38,25 +38,7 @@ func (c *Conv1d) Forward(s *graph.Scope, x *G.Node) (*G.Node, error) {
 	if x.Dims() != 3 {
 		return nil, fmt.Errorf("its input has shape %v; conv1d needs sequences (batch, channels, length): give the rows a shape with --input-shape C,L", x.Shape())
 	}
-	in, g := x.Shape()[1], max(c.Groups, 1)
-	if in%g != 0 {
-		return nil, fmt.Errorf("its input has %d channels, not a multiple of groups %d", in, g)
-	}
-	fanIn := in / g * c.KernelSize
-	w, err := s.Param("weight", []int{c.OutChannels, in / g, c.KernelSize}, KaimingUniform(fanIn))
-	if err != nil {
-		return nil, err
-	}
-	y, err := ops.Conv1d(x, w, ops.Conv1dOptions{Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: c.Groups})
-	if err != nil {
-		return nil, err
-	}
-	if c.Bias == nil || *c.Bias {
-		b, err := s.Param("bias", []int{c.OutChannels}, KaimingUniform(fanIn))
-		if err != nil {
-			return nil, err
-		}
-		return ops.AddChannelBias(y, b)
-	}
-	return y, nil
+	return convForward(s, x, c.OutChannels, c.Groups, []int{c.KernelSize}, c.Bias, func(x, w *G.Node) (*G.Node, error) {
+		return ops.Conv1d(x, w, ops.Conv1dOptions{Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: c.Groups})
+	})
 }

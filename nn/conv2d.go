@@ -57,25 +57,7 @@ func (c *Conv2d) Forward(s *graph.Scope, x *G.Node) (*G.Node, error) {
 	if x.Dims() != 4 {
 		return nil, fmt.Errorf("its input has shape %v; conv2d needs images (batch, channels, height, width): give the rows a shape with --input-shape C,H,W", x.Shape())
 	}
-	in, g := x.Shape()[1], max(c.Groups, 1)
-	if in%g != 0 {
-		return nil, fmt.Errorf("its input has %d channels, not a multiple of groups %d", in, g)
-	}
-	fanIn := in / g * c.KernelSize[0] * c.KernelSize[1]
-	w, err := s.Param("weight", []int{c.OutChannels, in / g, c.KernelSize[0], c.KernelSize[1]}, KaimingUniform(fanIn))
-	if err != nil {
-		return nil, err
-	}
-	y, err := ops.Conv2d(x, w, ops.ConvOptions{Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: c.Groups})
-	if err != nil {
-		return nil, err
-	}
-	if c.Bias == nil || *c.Bias {
-		b, err := s.Param("bias", []int{c.OutChannels}, KaimingUniform(fanIn))
-		if err != nil {
-			return nil, err
-		}
-		return ops.AddChannelBias(y, b)
-	}
-	return y, nil
+	return convForward(s, x, c.OutChannels, c.Groups, c.KernelSize[:], c.Bias, func(x, w *G.Node) (*G.Node, error) {
+		return ops.Conv2d(x, w, ops.ConvOptions{Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: c.Groups})
+	})
 }
